@@ -1,0 +1,170 @@
+"""The `compose` command: a thin typer layer over the library. Errors become one line and exit 2."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from composer.errors import ComposerError
+
+app = typer.Typer(
+    help="Compose and check customer apology emails grounded in service-recovery research.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+kb_app = typer.Typer(help="Build, inspect and search the knowledge base.", no_args_is_help=True)
+eval_app = typer.Typer(help="Measure retrieval and checking quality.", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+app.add_typer(eval_app, name="eval")
+
+out = Console()
+err = Console(stderr=True)
+
+StoreOpt = Annotated[
+    Optional[Path],
+    typer.Option("--store", help="Store directory (default: the user data dir).", show_default=False),
+]
+ChromaUrlOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--chroma-url",
+        envvar="COMPOSER_CHROMA_URL",
+        help="A shared Chroma server, e.g. http://127.0.0.1:8000.",
+        show_default=False,
+    ),
+]
+EmbedderOpt = Annotated[
+    str, typer.Option("--embedder", help="e5 (default), use, or st:<model name or path>.")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+@app.callback(invoke_without_command=True)
+def root(ctx: typer.Context) -> None:
+    """Compose and check customer apology emails."""
+    if ctx.invoked_subcommand is None:
+        out.print(ctx.get_help())
+
+
+def _store(store: Path | None, chroma_url: str | None, embedder: str):
+    from composer.store import StoreConfig
+
+    return StoreConfig.resolve(path=store, url=chroma_url, embedder=embedder)
+
+
+@kb_app.command("build")
+def kb_build(
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even if up to date.")] = False,
+    store: StoreOpt = None,
+    chroma_url: ChromaUrlOpt = None,
+    embedder: EmbedderOpt = "e5",
+    as_json: JsonOpt = False,
+) -> None:
+    """Build the knowledge index (only when the knowledge changed, unless --force)."""
+    from composer.store import build_index
+
+    result = build_index(_store(store, chroma_url, embedder), force=force, progress=not as_json)
+    if as_json:
+        out.print_json(json.dumps(result.as_dict()))
+    else:
+        verb = "built" if result.built else "up to date"
+        out.print(
+            f"[green]{verb}[/]: {result.cards} cards with {result.embedder} "
+            f"in {result.seconds:.1f} s at {result.location}"
+        )
+
+
+@kb_app.command("search")
+def kb_search(
+    query: Annotated[str, typer.Argument(help="What happened, in any supported language.")],
+    k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many cards.")] = 5,
+    kind: Annotated[
+        Optional[list[str]],
+        typer.Option("--kind", help="template, example, guidance or rule (repeatable)."),
+    ] = None,
+    store: StoreOpt = None,
+    chroma_url: ChromaUrlOpt = None,
+    embedder: EmbedderOpt = "e5",
+    as_json: JsonOpt = False,
+) -> None:
+    """Search the knowledge base for the cards that fit an incident."""
+    from composer.retrieval import Retriever
+
+    hits = Retriever.open(_store(store, chroma_url, embedder)).retrieve(query, k=k, kinds=kind)
+    if as_json:
+        out.print_json(json.dumps([hit.as_dict() for hit in hits]))
+        return
+    table = Table(title=f"cards for {query!r}", show_lines=False)
+    for column in ("score", "id", "kind", "title", "source"):
+        table.add_column(column)
+    for hit in hits:
+        card = hit.card
+        table.add_row(
+            f"{hit.score:.3f}", card.id, card.kind, card.title, f"{card.source.file}"
+        )
+    out.print(table)
+
+
+@kb_app.command("stats")
+def kb_stats(
+    store: StoreOpt = None,
+    chroma_url: ChromaUrlOpt = None,
+    embedder: EmbedderOpt = "e5",
+    as_json: JsonOpt = False,
+) -> None:
+    """Cards per kind, language and source; the embedder; where the store lives."""
+    from composer.store import index_stats
+
+    stats = index_stats(_store(store, chroma_url, embedder))
+    if as_json:
+        out.print_json(json.dumps(stats))
+        return
+    out.print(f"store: {stats['location']}")
+    out.print(f"embedder: {stats['embedder']}  (index built: {stats['built']})")
+    out.print(f"cards: {stats['cards']}")
+    for key in ("by_kind", "by_source_language", "by_source"):
+        out.print(f"  {key.removeprefix('by_').replace('_', ' ')}: " + ", ".join(
+            f"{name} {count}" for name, count in stats[key].items()
+        ))
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    cases: Annotated[
+        Optional[Path], typer.Option("--cases", help="A retrieval YAML (default: the shipped set).")
+    ] = None,
+    k: Annotated[int, typer.Option("--k", help="Cards retrieved per query.")] = 3,
+    store: StoreOpt = None,
+    chroma_url: ChromaUrlOpt = None,
+    embedder: EmbedderOpt = "e5",
+    as_json: JsonOpt = False,
+) -> None:
+    """Recall@1, recall@3 and MRR per language on the retrieval eval set."""
+    from composer.evals import evaluate_retrieval
+    from composer.retrieval import Retriever
+
+    retriever = Retriever.open(_store(store, chroma_url, embedder))
+    result = evaluate_retrieval(retriever, cases, progress=not as_json)
+    if as_json:
+        out.print_json(json.dumps(result.as_dict()))
+        return
+    out.print(result.table())
+
+
+def main() -> None:
+    """Console-script entry: user errors become one line on stderr and exit code 2."""
+    try:
+        app()
+    except ComposerError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)

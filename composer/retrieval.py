@@ -1,0 +1,127 @@
+"""Retrieval of cards for an incident: multilingual vector search over the Chroma index."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from composer.errors import ComposerError
+from composer.knowledge import (
+    CATEGORIES,
+    CHANNEL_TAGS,
+    KINDS,
+    SEVERITY_TAGS,
+    Card,
+    Knowledge,
+    shipped_knowledge,
+)
+from composer.store import OpenIndex, StoreConfig, open_index
+
+MAX_QUERY_CHARS = 20_000
+_TAG_KEYS = {"category": ("cat_", CATEGORIES), "severity": ("sev_", SEVERITY_TAGS),
+             "channel": ("ch_", CHANNEL_TAGS)}
+
+
+class RetrievalError(ComposerError):
+    """A query or filter that cannot be searched."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved card, its cosine similarity to the query, and where its advice comes from."""
+
+    card: Card
+    score: float
+    source_title: str
+    source_language: str
+
+    def as_dict(self) -> dict:
+        card = self.card
+        return {
+            "id": card.id,
+            "kind": card.kind,
+            "score": round(self.score, 4),
+            "title": card.title,
+            "use_when": card.use_when,
+            "source": {
+                "file": card.source.file,
+                "span": card.source.span,
+                "title": self.source_title,
+                "language": self.source_language,
+            },
+        }
+
+
+def _where(kinds: Sequence[str] | None, tags: Mapping[str, str] | None) -> dict | None:
+    clauses: list[dict] = []
+    if kinds:
+        unknown = sorted(set(kinds) - set(KINDS))
+        if unknown:
+            raise RetrievalError(
+                f"unknown kind {', '.join(unknown)}: use one of {', '.join(KINDS)}"
+            )
+        clauses.append({"kind": {"$in": list(kinds)}})
+    for key, value in (tags or {}).items():
+        if key not in _TAG_KEYS:
+            raise RetrievalError(f"unknown tag {key!r}: use one of {', '.join(_TAG_KEYS)}")
+        prefix, allowed = _TAG_KEYS[key]
+        if value not in allowed:
+            raise RetrievalError(f"unknown {key} {value!r}: use one of {', '.join(allowed)}")
+        if key == "category" and value != "any":
+            clauses.append({"$or": [{f"{prefix}{value}": True}, {"cat_any": True}]})
+        else:
+            clauses.append({f"{prefix}{value}": True})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class Retriever:
+    """Searches one opened index; open it once and query it many times."""
+
+    def __init__(self, index: OpenIndex, knowledge: Knowledge) -> None:
+        self.index = index
+        self.knowledge = knowledge
+        self._cards = knowledge.by_id()
+
+    @classmethod
+    def open(
+        cls, config: StoreConfig, knowledge: Knowledge | None = None, progress: bool = True
+    ) -> Retriever:
+        knowledge = knowledge or shipped_knowledge()
+        return cls(open_index(config, knowledge=knowledge, progress=progress), knowledge)
+
+    @property
+    def embedder(self) -> str:
+        return self.index.info.embedder
+
+    def retrieve(
+        self,
+        query: str,
+        k: int = 5,
+        kinds: Sequence[str] | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> list[Hit]:
+        """The `k` cards most similar to `query`, best first, optionally filtered by kind/tags."""
+        if not query or not query.strip():
+            raise RetrievalError("the query is empty: describe the incident to search for")
+        if len(query) > MAX_QUERY_CHARS:
+            raise RetrievalError(f"the query is over {MAX_QUERY_CHARS:,} characters")
+        if k < 1:
+            raise RetrievalError(f"k must be at least 1, got {k}")
+        where = _where(kinds, tags)
+        vector = self.index.embedder.embed_query([query.strip()])
+        result = self.index.collection.query(  # type: ignore[attr-defined]
+            query_embeddings=vector,
+            n_results=min(k, len(self._cards)),
+            where=where,
+            include=["distances"],
+        )
+        hits = []
+        for card_id, distance in zip(result["ids"][0], result["distances"][0], strict=True):
+            card = self._cards.get(card_id)
+            if card is None:  # an index from other knowledge; open_index rebuilds, so rare
+                continue
+            doc = self.knowledge.sources[card.source.file]
+            hits.append(Hit(card, 1.0 - float(distance), doc.title, doc.language))
+        return hits

@@ -1,0 +1,371 @@
+"""The persistent Chroma index of the knowledge cards.
+
+The index is content-addressed: a pointer collection names the live cards collection, the hash
+of the knowledge it was built from, and the embedder that built it. A build writes a fresh
+collection and only then flips the pointer, so a failed or interrupted build leaves the previous
+index in use. Local builds also take a file lock so concurrent builds never interleave.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+import uuid
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from composer.embeddings import DEFAULT_EMBEDDER, Embedder, get_embedder
+from composer.errors import ComposerError
+from composer.knowledge import CATEGORIES, CHANNEL_TAGS, SEVERITY_TAGS, Card, Knowledge
+
+POINTER = "apology-composer-index"
+PREFIX = "cards-"
+# Bump when card_text() changes, so existing indexes are rebuilt.
+TEXT_RECIPE = "title+use_when+body.v1"
+APP_NAME = "apology-composer"
+
+
+class StoreError(ComposerError):
+    """A store that cannot be opened, is stale beyond repair, or belongs to another embedder."""
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """Where the index lives (a local directory or a Chroma server) and which embedder to use.
+
+    `embedder=None` means "whatever built the existing index", or the default for a new one.
+    """
+
+    path: Path | None = None
+    url: str | None = None
+    embedder: str | None = None
+
+    @classmethod
+    def resolve(
+        cls, path: Path | None = None, url: str | None = None, embedder: str | None = None
+    ) -> StoreConfig:
+        if path is not None and url:
+            raise StoreError("give either --store PATH or --chroma-url URL, not both")
+        if url:
+            parsed = urlparse(url)
+            if parsed.scheme not in ("http", "https") or not parsed.hostname:
+                raise StoreError(f"bad Chroma URL {url!r}: expected http://host:port")
+            return cls(path=None, url=url, embedder=embedder)
+        if path is None:
+            from platformdirs import user_data_path
+
+            path = user_data_path(APP_NAME) / "store"
+        return cls(path=Path(path).expanduser(), url=None, embedder=embedder)
+
+    @property
+    def location(self) -> str:
+        return self.url or str(self.path)
+
+    def rebuild_hint(self) -> str:
+        where = f"--chroma-url {self.url}" if self.url else f"--store {self.path}"
+        return f"compose kb build --force {where}"
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    collection: str
+    content_hash: str
+    embedder: str
+    recipe: str
+    built_at: float
+    cards: int
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    built: bool
+    cards: int
+    embedder: str
+    seconds: float
+    location: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def card_text(card: Card) -> str:
+    """What gets embedded: the situation first, since queries describe situations."""
+    return f"{card.title}. {card.use_when}\n{card.body}"
+
+
+def card_metadata(card: Card) -> dict[str, str | bool]:
+    """Flat metadata for Chroma filters: one boolean per tag value (Chroma has no list match)."""
+    meta: dict[str, str | bool] = {"kind": card.kind, "source_file": card.source.file}
+    meta.update({f"cat_{c}": c in card.categories for c in CATEGORIES})
+    meta.update({f"sev_{s}": s in card.severity for s in SEVERITY_TAGS})
+    meta.update({f"ch_{c}": c in card.channels for c in CHANNEL_TAGS})
+    return meta
+
+
+def _settings():
+    from chromadb.config import Settings
+
+    return Settings(anonymized_telemetry=False, allow_reset=False)
+
+
+def connect(config: StoreConfig):
+    """Open the Chroma client, turning its many failure modes into one actionable message."""
+    import chromadb
+
+    try:
+        if config.url:
+            parsed = urlparse(config.url)
+            client = chromadb.HttpClient(
+                host=parsed.hostname,
+                port=parsed.port or (443 if parsed.scheme == "https" else 80),
+                ssl=parsed.scheme == "https",
+                settings=_settings(),
+            )
+            client.heartbeat()
+            return client
+        assert config.path is not None
+        config.path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(config.path / "chroma"), settings=_settings())
+    except StoreError:
+        raise
+    except Exception as exc:
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        if config.url:
+            raise StoreError(
+                f"cannot reach the Chroma server at {config.url}: {reason}"
+            ) from exc
+        raise StoreError(
+            f"the store at {config.path} is unreadable ({reason}); rebuild it with: "
+            f"{config.rebuild_hint()}"
+        ) from exc
+
+
+def read_pointer(client) -> IndexInfo | None:
+    try:
+        pointer = client.get_collection(POINTER)
+    except Exception:
+        return None
+    meta = pointer.metadata or {}
+    if "collection" not in meta:
+        return None
+    return IndexInfo(
+        collection=str(meta["collection"]),
+        content_hash=str(meta["content_hash"]),
+        embedder=str(meta["embedder"]),
+        recipe=str(meta.get("recipe", "")),
+        built_at=float(meta["built_at"]),
+        cards=int(meta["cards"]),
+    )
+
+
+def _write_pointer(client, info: IndexInfo) -> None:
+    pointer = client.get_or_create_collection(POINTER, embedding_function=None)
+    pointer.modify(metadata=asdict(info))
+
+
+def _lock(config: StoreConfig):
+    """An exclusive lock for a local store; a Chroma server is left to its own consistency."""
+    from contextlib import nullcontext
+
+    if config.path is None:
+        return nullcontext()
+    from filelock import FileLock
+
+    config.path.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(config.path / ".build.lock"), timeout=120)
+
+
+def _is_current(info: IndexInfo | None, knowledge: Knowledge, embedder: str) -> bool:
+    return (
+        info is not None
+        and info.content_hash == knowledge.content_hash
+        and info.embedder == embedder
+        and info.recipe == TEXT_RECIPE
+    )
+
+
+def _progress(enabled: bool):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from rich.console import Console
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        disable=not enabled,
+        transient=True,
+    )
+
+
+def _fill(collection, cards: tuple[Card, ...], progress: bool, batch: int = 8) -> None:
+    with _progress(progress) as bar:
+        task = bar.add_task("embedding cards", total=len(cards))
+        for start in range(0, len(cards), batch):
+            chunk = cards[start : start + batch]
+            collection.add(
+                ids=[card.id for card in chunk],
+                documents=[card_text(card) for card in chunk],
+                metadatas=[card_metadata(card) for card in chunk],
+            )
+            bar.advance(task, len(chunk))
+
+
+def _move_aside(path: Path) -> Path:
+    broken = path.with_name(f"{path.name}.broken-{int(time.time())}")
+    shutil.move(str(path), str(broken))
+    return broken
+
+
+def build_index(
+    config: StoreConfig,
+    *,
+    force: bool = False,
+    progress: bool = True,
+    knowledge: Knowledge | None = None,
+) -> BuildResult:
+    """Build the index if the knowledge, embedder or recipe changed (or always, with `force`)."""
+    from composer.knowledge import shipped_knowledge
+
+    knowledge = knowledge or shipped_knowledge()
+    started = time.perf_counter()
+    with _lock(config):
+        try:
+            client = connect(config)
+            info = read_pointer(client)
+        except StoreError:
+            if not (force and config.path is not None):
+                raise
+            broken = _move_aside(config.path / "chroma")
+            print(f"moved the unreadable store aside to {broken}", file=sys.stderr)
+            client, info = connect(config), None
+        embedder_name = config.embedder or (info.embedder if info else DEFAULT_EMBEDDER)
+        if not force and _is_current(info, knowledge, embedder_name):
+            assert info is not None
+            return BuildResult(False, info.cards, info.embedder, 0.0, config.location)
+        embedder = get_embedder(embedder_name)
+        name = f"{PREFIX}{knowledge.content_hash[:10]}-{uuid.uuid4().hex[:8]}"
+        collection = client.create_collection(
+            name,
+            embedding_function=embedder,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"content_hash": knowledge.content_hash, "embedder": embedder.ident},
+        )
+        try:
+            _fill(collection, knowledge.cards, progress)
+            _write_pointer(
+                client,
+                IndexInfo(
+                    collection=name,
+                    content_hash=knowledge.content_hash,
+                    embedder=embedder.ident,
+                    recipe=TEXT_RECIPE,
+                    built_at=time.time(),
+                    cards=len(knowledge.cards),
+                ),
+            )
+        except BaseException as exc:
+            _drop(client, name)
+            if isinstance(exc, ComposerError):
+                raise
+            if isinstance(exc, Exception):
+                raise StoreError(
+                    f"index build failed ({type(exc).__name__}: {exc}); "
+                    "the previous index is still in use"
+                ) from exc
+            raise
+        for old in client.list_collections():
+            old_name = getattr(old, "name", old)
+            if old_name.startswith(PREFIX) and old_name != name:
+                _drop(client, old_name)
+    return BuildResult(
+        True, len(knowledge.cards), embedder.ident, time.perf_counter() - started, config.location
+    )
+
+
+def _drop(client, name: str) -> None:
+    try:
+        client.delete_collection(name)
+    except Exception:  # already gone: nothing to clean
+        pass
+
+
+@dataclass
+class OpenIndex:
+    """A live cards collection, the embedder that must query it, and what it was built from."""
+
+    collection: object
+    embedder: Embedder
+    info: IndexInfo
+    stale: bool = False
+
+
+def open_index(
+    config: StoreConfig, *, knowledge: Knowledge | None = None, progress: bool = True
+) -> OpenIndex:
+    """Open the index, building it on first use and rebuilding it when the knowledge changed."""
+    from composer.knowledge import shipped_knowledge
+
+    knowledge = knowledge or shipped_knowledge()
+    client = connect(config)
+    info = read_pointer(client)
+    if info is not None and config.embedder and config.embedder != info.embedder:
+        raise StoreError(
+            f"the store at {config.location} was built with embedder {info.embedder!r}, not "
+            f"{config.embedder!r}: drop --embedder, or rebuild with "
+            f"'{config.rebuild_hint()} --embedder {config.embedder}'"
+        )
+    stale = False
+    if not _is_current(info, knowledge, config.embedder or (info.embedder if info else "e5")):
+        try:
+            build_index(config, progress=progress, knowledge=knowledge)
+        except StoreError as exc:
+            if info is None:
+                raise
+            print(f"warning: {exc}; using the index built earlier", file=sys.stderr)
+            stale = True
+        client = connect(config)
+        info = read_pointer(client)
+    assert info is not None
+    embedder = get_embedder(info.embedder)
+    for attempt in range(2):
+        try:
+            collection = client.get_collection(info.collection, embedding_function=embedder)
+            return OpenIndex(collection, embedder, info, stale)
+        except Exception as exc:
+            if attempt == 0:  # a concurrent rebuild swapped the index under us: follow it
+                info = read_pointer(client) or info
+                continue
+            raise StoreError(
+                f"the index collection {info.collection!r} is missing from {config.location}: "
+                f"rebuild it with: {config.rebuild_hint()}"
+            ) from exc
+    raise AssertionError("unreachable")
+
+
+def index_stats(config: StoreConfig, knowledge: Knowledge | None = None) -> dict:
+    """Counts for `compose kb stats`, from the knowledge plus what the store says it holds."""
+    from composer.knowledge import shipped_knowledge
+
+    knowledge = knowledge or shipped_knowledge()
+    info = read_pointer(connect(config))
+    languages = {file: doc.language for file, doc in knowledge.sources.items()}
+    return {
+        "location": config.location,
+        "embedder": info.embedder if info else None,
+        "built": info is not None,
+        "up_to_date": _is_current(info, knowledge, info.embedder) if info else False,
+        "built_at": info.built_at if info else None,
+        "cards": len(knowledge.cards),
+        "indexed_cards": info.cards if info else 0,
+        "by_kind": dict(Counter(card.kind for card in knowledge.cards)),
+        "by_source_language": dict(Counter(languages[c.source.file] for c in knowledge.cards)),
+        "by_source": dict(Counter(card.source.file for card in knowledge.cards)),
+        "content_hash": knowledge.content_hash,
+    }
+
