@@ -41,7 +41,12 @@ ChromaUrlOpt = Annotated[
     ),
 ]
 EmbedderOpt = Annotated[
-    str, typer.Option("--embedder", help="e5 (default), use, or st:<model name or path>.")
+    Optional[str],
+    typer.Option(
+        "--embedder",
+        help="e5, use, or st:<model name or path>. Default: the store's own, or e5 for a new one.",
+        show_default=False,
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
@@ -53,7 +58,7 @@ def root(ctx: typer.Context) -> None:
         out.print(ctx.get_help())
 
 
-def _store(store: Path | None, chroma_url: str | None, embedder: str):
+def _store(store: Path | None, chroma_url: str | None, embedder: str | None):
     from composer.store import StoreConfig
 
     return StoreConfig.resolve(path=store, url=chroma_url, embedder=embedder)
@@ -64,7 +69,7 @@ def kb_build(
     force: Annotated[bool, typer.Option("--force", help="Rebuild even if up to date.")] = False,
     store: StoreOpt = None,
     chroma_url: ChromaUrlOpt = None,
-    embedder: EmbedderOpt = "e5",
+    embedder: EmbedderOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Build the knowledge index (only when the knowledge changed, unless --force)."""
@@ -91,13 +96,13 @@ def kb_search(
     ] = None,
     store: StoreOpt = None,
     chroma_url: ChromaUrlOpt = None,
-    embedder: EmbedderOpt = "e5",
+    embedder: EmbedderOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Search the knowledge base for the cards that fit an incident."""
-    from composer.retrieval import Retriever
+    from composer.retrieval import retrieve
 
-    hits = Retriever.open(_store(store, chroma_url, embedder)).retrieve(query, k=k, kinds=kind)
+    hits = retrieve(query, k=k, kinds=kind, store=_store(store, chroma_url, embedder))
     if as_json:
         out.print_json(json.dumps([hit.as_dict() for hit in hits]))
         return
@@ -116,7 +121,7 @@ def kb_search(
 def kb_stats(
     store: StoreOpt = None,
     chroma_url: ChromaUrlOpt = None,
-    embedder: EmbedderOpt = "e5",
+    embedder: EmbedderOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Cards per kind, language and source; the embedder; where the store lives."""
@@ -143,7 +148,7 @@ def eval_retrieval(
     k: Annotated[int, typer.Option("--k", help="Cards retrieved per query.")] = 3,
     store: StoreOpt = None,
     chroma_url: ChromaUrlOpt = None,
-    embedder: EmbedderOpt = "e5",
+    embedder: EmbedderOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Recall@1, recall@3 and MRR per language on the retrieval eval set."""

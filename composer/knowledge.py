@@ -165,7 +165,9 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
             ) from exc
         path = sources_dir / doc.file
         if not path.is_file():
-            raise KnowledgeError(f"{sources_dir / 'sources.yaml'}: source {i}: file: {path} not found")
+            raise KnowledgeError(
+                f"{sources_dir / 'sources.yaml'}: source {i}: file: {path} not found"
+            )
         sources[doc.file] = SourceDoc(**doc.model_dump())
         texts[doc.file] = _squash(path.read_text(encoding="utf-8"))
 
@@ -180,7 +182,8 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
         if not isinstance(raw, list):
             raise KnowledgeError(f"{path}: expected a list of cards")
         for i, item in enumerate(raw):
-            label = f"{path}: card {i}" + (f" ({item['id']})" if isinstance(item, dict) and "id" in item else "")
+            card_id = item.get("id") if isinstance(item, dict) else None
+            label = f"{path}: card {i}" + (f" ({card_id})" if card_id else "")
             try:
                 model = _Card.model_validate(item)
             except ValidationError as exc:

@@ -76,6 +76,32 @@ def _where(kinds: Sequence[str] | None, tags: Mapping[str, str] | None) -> dict 
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+def validate_query(
+    query: str, k: int, kinds: Sequence[str] | None, tags: Mapping[str, str] | None
+) -> dict | None:
+    """Reject a bad query before any store is opened; return the Chroma `where` filter."""
+    if not query or not query.strip():
+        raise RetrievalError("the query is empty: describe the incident to search for")
+    if len(query) > MAX_QUERY_CHARS:
+        raise RetrievalError(f"the query is over {MAX_QUERY_CHARS:,} characters")
+    if k < 1:
+        raise RetrievalError(f"k must be at least 1, got {k}")
+    return _where(kinds, tags)
+
+
+def retrieve(
+    query: str,
+    k: int = 5,
+    kinds: Sequence[str] | None = None,
+    tags: Mapping[str, str] | None = None,
+    *,
+    store: StoreConfig | None = None,
+) -> list[Hit]:
+    """One-shot search: validate, open the index (building it on first use), search."""
+    validate_query(query, k, kinds, tags)
+    return Retriever.open(store or StoreConfig.resolve()).retrieve(query, k, kinds, tags)
+
+
 class Retriever:
     """Searches one opened index; open it once and query it many times."""
 
@@ -103,13 +129,7 @@ class Retriever:
         tags: Mapping[str, str] | None = None,
     ) -> list[Hit]:
         """The `k` cards most similar to `query`, best first, optionally filtered by kind/tags."""
-        if not query or not query.strip():
-            raise RetrievalError("the query is empty: describe the incident to search for")
-        if len(query) > MAX_QUERY_CHARS:
-            raise RetrievalError(f"the query is over {MAX_QUERY_CHARS:,} characters")
-        if k < 1:
-            raise RetrievalError(f"k must be at least 1, got {k}")
-        where = _where(kinds, tags)
+        where = validate_query(query, k, kinds, tags)
         vector = self.index.embedder.embed_query([query.strip()])
         result = self.index.collection.query(  # type: ignore[attr-defined]
             query_embeddings=vector,

@@ -8,6 +8,7 @@ index in use. Local builds also take a file lock so concurrent builds never inte
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
 import time
@@ -20,6 +21,7 @@ from urllib.parse import urlparse
 from composer.embeddings import DEFAULT_EMBEDDER, Embedder, get_embedder
 from composer.errors import ComposerError
 from composer.knowledge import CATEGORIES, CHANNEL_TAGS, SEVERITY_TAGS, Card, Knowledge
+from composer.progress import progress_bar
 
 POINTER = "apology-composer-index"
 PREFIX = "cards-"
@@ -187,24 +189,8 @@ def _is_current(info: IndexInfo | None, knowledge: Knowledge, embedder: str) -> 
     )
 
 
-def _progress(enabled: bool):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from rich.console import Console
-
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        disable=not enabled,
-        transient=True,
-    )
-
-
 def _fill(collection, cards: tuple[Card, ...], progress: bool, batch: int = 8) -> None:
-    with _progress(progress) as bar:
+    with progress_bar(progress) as bar:
         task = bar.add_task("embedding cards", total=len(cards))
         for start in range(0, len(cards), batch):
             chunk = cards[start : start + batch]
@@ -289,10 +275,8 @@ def build_index(
 
 
 def _drop(client, name: str) -> None:
-    try:
+    with contextlib.suppress(Exception):  # already gone: nothing to clean
         client.delete_collection(name)
-    except Exception:  # already gone: nothing to clean
-        pass
 
 
 @dataclass

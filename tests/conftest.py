@@ -1,0 +1,41 @@
+"""Shared fixtures: a small knowledge set and stores in temporary directories."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from composer.knowledge import load_knowledge
+from composer.store import StoreConfig
+
+FIXTURE_KNOWLEDGE = Path(__file__).parent / "fixtures" / "knowledge"
+
+
+@pytest.fixture
+def mini_knowledge_dir(tmp_path: Path) -> Path:
+    """A writable copy of the three-card fixture knowledge, for tests that edit cards."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(FIXTURE_KNOWLEDGE, target)
+    return target
+
+
+@pytest.fixture
+def mini_knowledge():
+    return load_knowledge(FIXTURE_KNOWLEDGE)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> StoreConfig:
+    return StoreConfig.resolve(path=tmp_path / "store")
+
+
+@pytest.fixture(scope="session")
+def shipped_store(tmp_path_factory) -> StoreConfig:
+    """A real index of the shipped knowledge, built once per test session."""
+    from composer.store import build_index
+
+    config = StoreConfig.resolve(path=tmp_path_factory.mktemp("shipped") / "store")
+    build_index(config, progress=False)
+    return config
