@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -28,11 +28,13 @@ out = Console()
 err = Console(stderr=True)
 
 StoreOpt = Annotated[
-    Optional[Path],
-    typer.Option("--store", help="Store directory (default: the user data dir).", show_default=False),
+    Path | None,
+    typer.Option(
+        "--store", help="Store directory (default: the user data dir).", show_default=False
+    ),
 ]
 ChromaUrlOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--chroma-url",
         envvar="COMPOSER_CHROMA_URL",
@@ -41,7 +43,7 @@ ChromaUrlOpt = Annotated[
     ),
 ]
 EmbedderOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--embedder",
         help="e5, use, or st:<model name or path>. Default: the store's own, or e5 for a new one.",
@@ -91,7 +93,7 @@ def kb_search(
     query: Annotated[str, typer.Argument(help="What happened, in any supported language.")],
     k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many cards.")] = 5,
     kind: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option("--kind", help="template, example, guidance or rule (repeatable)."),
     ] = None,
     store: StoreOpt = None,
@@ -143,7 +145,7 @@ def kb_stats(
 @eval_app.command("retrieval")
 def eval_retrieval(
     cases: Annotated[
-        Optional[Path], typer.Option("--cases", help="A retrieval YAML (default: the shipped set).")
+        Path | None, typer.Option("--cases", help="A retrieval YAML (default: the shipped set).")
     ] = None,
     k: Annotated[int, typer.Option("--k", help="Cards retrieved per query.")] = 3,
     store: StoreOpt = None,

@@ -8,7 +8,7 @@ advice in a draft can always be traced back to the text it came from.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -66,6 +66,7 @@ class Card:
     severity: tuple[str, ...]
     channels: tuple[str, ...]
     source: Source
+    phrasings: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {
@@ -74,6 +75,7 @@ class Card:
             "title": self.title,
             "use_when": self.use_when,
             "body": self.body,
+            "phrasings": {lang: list(items) for lang, items in self.phrasings.items()},
             "tags": {
                 "categories": list(self.categories),
                 "severity": list(self.severity),
@@ -112,6 +114,7 @@ class _Card(BaseModel):
     kind: Literal[KINDS]  # type: ignore[valid-type]
     title: str = Field(min_length=3)
     use_when: str = Field(min_length=10)
+    phrasings: dict[Literal["en", "it", "es", "ru", "zh"], list[str]] = Field(default_factory=dict)
     body: str = Field(min_length=20)
     tags: _Tags
     source: _Source
@@ -212,6 +215,7 @@ def load_knowledge(root: Path | None = None) -> Knowledge:
                     severity=tuple(model.tags.severity),
                     channels=tuple(model.tags.channels),
                     source=Source(model.source.file, model.source.span),
+                    phrasings={lang: tuple(items) for lang, items in model.phrasings.items()},
                 )
             )
     for path in [sources_dir / "sources.yaml", *card_files]:

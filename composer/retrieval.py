@@ -131,17 +131,24 @@ class Retriever:
         """The `k` cards most similar to `query`, best first, optionally filtered by kind/tags."""
         where = validate_query(query, k, kinds, tags)
         vector = self.index.embedder.embed_query([query.strip()])
+        total = self.index.collection.count()  # type: ignore[attr-defined]
         result = self.index.collection.query(  # type: ignore[attr-defined]
             query_embeddings=vector,
-            n_results=min(k, len(self._cards)),
+            n_results=min(total, max(64, 16 * k)),
             where=where,
-            include=["distances"],
+            include=["distances", "metadatas"],
         )
+        best: dict[str, float] = {}
+        for meta, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
+            card_id = str(meta["card_id"])
+            best[card_id] = max(best.get(card_id, -1.0), 1.0 - float(distance))
         hits = []
-        for card_id, distance in zip(result["ids"][0], result["distances"][0], strict=True):
+        for card_id, score in sorted(best.items(), key=lambda kv: -kv[1]):
             card = self._cards.get(card_id)
             if card is None:  # an index from other knowledge; open_index rebuilds, so rare
                 continue
             doc = self.knowledge.sources[card.source.file]
-            hits.append(Hit(card, 1.0 - float(distance), doc.title, doc.language))
+            hits.append(Hit(card, score, doc.title, doc.language))
+            if len(hits) == k:
+                break
         return hits

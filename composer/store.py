@@ -26,7 +26,7 @@ from composer.progress import progress_bar
 POINTER = "apology-composer-index"
 PREFIX = "cards-"
 # Bump when card_text() changes, so existing indexes are rebuilt.
-TEXT_RECIPE = "title+use_when+body.v1"
+TEXT_RECIPE = "multi:situation|body|phrasings.v2"
 APP_NAME = "apology-composer"
 
 
@@ -93,14 +93,21 @@ class BuildResult:
         return asdict(self)
 
 
-def card_text(card: Card) -> str:
-    """What gets embedded: the situation first, since queries describe situations."""
-    return f"{card.title}. {card.use_when}\n{card.body}"
+def card_texts(card: Card) -> list[str]:
+    """What gets embedded, one vector each: the situation, the advice, and how support leads
+    phrase the situation in each language. A query scores a card by its best-matching vector,
+    so a short Chinese query can meet a Chinese phrasing instead of a long English body."""
+    texts = [f"{card.title}. {card.use_when}", card.body]
+    for items in card.phrasings.values():
+        texts.extend(items)
+    return texts
 
 
 def card_metadata(card: Card) -> dict[str, str | bool]:
     """Flat metadata for Chroma filters: one boolean per tag value (Chroma has no list match)."""
-    meta: dict[str, str | bool] = {"kind": card.kind, "source_file": card.source.file}
+    meta: dict[str, str | bool] = {
+        "card_id": card.id, "kind": card.kind, "source_file": card.source.file
+    }
     meta.update({f"cat_{c}": c in card.categories for c in CATEGORIES})
     meta.update({f"sev_{s}": s in card.severity for s in SEVERITY_TAGS})
     meta.update({f"ch_{c}": c in card.channels for c in CHANNEL_TAGS})
@@ -189,17 +196,17 @@ def _is_current(info: IndexInfo | None, knowledge: Knowledge, embedder: str) -> 
     )
 
 
-def _fill(collection, cards: tuple[Card, ...], progress: bool, batch: int = 8) -> None:
+def _fill(collection, cards: tuple[Card, ...], progress: bool) -> None:
     with progress_bar(progress) as bar:
         task = bar.add_task("embedding cards", total=len(cards))
-        for start in range(0, len(cards), batch):
-            chunk = cards[start : start + batch]
+        for card in cards:
+            texts = card_texts(card)
             collection.add(
-                ids=[card.id for card in chunk],
-                documents=[card_text(card) for card in chunk],
-                metadatas=[card_metadata(card) for card in chunk],
+                ids=[f"{card.id}#{i}" for i in range(len(texts))],
+                documents=texts,
+                metadatas=[card_metadata(card)] * len(texts),
             )
-            bar.advance(task, len(chunk))
+            bar.advance(task)
 
 
 def _move_aside(path: Path) -> Path:

@@ -1,0 +1,643 @@
+"""Phrase patterns the checker matches, per language (en, it, es, ru, zh).
+
+Kept as data in one module so a support lead can read and extend them without touching the
+checker's logic. Every entry is a list of regular expressions, matched case-insensitively
+against single sentences. Prefer general phrasings ("we should have", "colpa nostra") over the
+wording of any one email: the calibration set in `evals/check_cases/` is there to keep them honest.
+"""
+
+from __future__ import annotations
+
+# --- rubric steps -----------------------------------------------------------------------------
+# `regret` patterns find apology expressions; whether they count is decided after the
+# non-apology and conditional patterns have had their say.
+
+STEPS: dict[str, dict[str, list[str]]] = {
+    "regret": {
+        "en": [
+            r"\bsorry\b",
+            r"\bapolog(y|ies|ise|ize|ised|ized|ising|izing)\b",
+            r"\bregret(?!\s+to\s+inform)\b",
+            r"\bforgive us\b",
+        ],
+        "it": [r"\bscus(a|e|ate|i|iamo|arci|armi|arti|ami|atemi|ateci)\b", r"\bdispiac",
+               r"\brammaric", r"\bperdon(o|ate|aci|atemi|ateci)\b"],
+        "es": [r"\bdisculp", r"\blo (siento|sentimos)\b", r"\bsentimos (mucho|much[ií]simo)\b",
+               r"\bperd[oó]n", r"\blament(amos|o)\b"],
+        "ru": [r"извин", r"прост(ите|и)\b", r"(?<!к\s)(?<!К\s)сожале", r"виноваты перед"],
+        "zh": [r"抱歉", r"对不起", r"道歉", r"致歉", r"歉意", r"不好意思", r"请原谅"],
+    },
+    "impact": {
+        "en": [
+            r"\byou (couldn'?t|could not|were unable|weren'?t able|had to|lost|missed|spent|"
+            r"waited|were left|were charged|ended up|paid)\b",
+            r"\b(cost|left|put|kept|forced) you\b",
+            r"\byour (customers|clients|team|business|shop|store|staff|weekend|evening|morning|"
+            r"day|plans|deadline|event|launch|trip|sales|guests|family|payroll)\b",
+            r"\b(frustrat\w*|stressful|stress|anxious|anxiety|worr(y|ied|ying)|disrupt\w*|"
+            r"upsetting|alarming|disappoint\w*)\b",
+            r"\b(I|we) (can )?(only )?(imagine|understand|know|realise|realize|appreciate) "
+            r"(how|what|that (this|it))\b",
+            r"\b(wasted|waste of)\b",
+            r"\b(rel(y|ied|ies)|count(ed|ing)?|depend(ed|s)?) on (us|it|this|the)\b",
+            r"\bwithout (access|your|any way)\b",
+            r"\b(out of pocket|no way to)\b",
+        ],
+        "it": [
+            r"\bfrustra", r"\bstress", r"\bpreoccupa", r"\bansia\b",
+            r"\b(hai|avete|ha|abbia|abbiate) (dovuto|perso|pagato|aspettato|speso)\b",
+            r"\bnon (hai|avete|ha|abbia|abbiate|hanno) potuto\b",
+            r"\b(i tuoi|i vostri|i suoi|tuoi|vostri|suoi) (clienti|ospiti|dipendenti)\b",
+            r"\b(ti|vi|le|gli) (è|sia|sono) costat", r"\bcosta(to|ta) (tempo|soldi|caro)",
+            r"\b(immagino|immaginiamo|capisco|capiamo|sappiamo|so) (bene )?(quanto|come|che)\b",
+            r"\btempo (perso|prezioso)\b", r"\bcontav\w* su\b", r"\bsenza (accesso|poter)\b",
+            r"\brovinat", r"\bscomod",
+        ],
+        "es": [
+            r"\bfrustra", r"\bestr[eé]s", r"\bpreocupa", r"\bangusti",
+            r"\b(tuvo|tuviste|tuvieron|ha tenido|has tenido|han tenido) que\b",
+            r"\b(perdió|perdiste|perdieron|ha perdido|has perdido|han perdido)\b",
+            r"\bno (pudo|pudiste|pudieron|ha podido|has podido|han podido)\b",
+            r"\b(sus|tus) (clientes|invitados|empleados)\b",
+            r"\b(le|te|les) (costó|ha costado|supuso|ha supuesto)\b",
+            r"\b(imagino|imaginamos|entiendo|entendemos|sabemos|sé) (bien )?"
+            r"(lo|cuánto|cuanto|que|cómo|como)\b",
+            r"\btiempo perdido\b", r"\bconfi(aba|aban|ó|aste|ado) en\b", r"\bsin (acceso|poder)\b",
+            r"\barruin", r"\bdolor de cabeza\b",
+        ],
+        "ru": [
+            r"расстро", r"неприятн", r"стресс", r"беспокой", r"волновал", r"нервн",
+            r"(вам|вы) (пришлось|потеряли|не смогли|не могли|ждали|переплатили|остались)",
+            r"ваш\w* (клиент|покупател|гост|сотрудник|бизнес)",
+            r"(понима\w*|представля\w*|знаем|знаю)\s*,? (как|насколько|что|сколько)",
+            r"потерянн\w* врем", r"(без|не было) доступа", r"рассчитывал", r"потрачен",
+            r"сорвал", r"(стоило|обошлось) вам",
+        ],
+        "zh": [
+            r"沮丧", r"焦虑", r"担心", r"困扰", r"烦恼", r"着急", r"麻烦",
+            r"(您|你)(不得不|损失|无法|没能|白白|多付|等了|浪费|只能|一直在等)",
+            r"(您|你)的(客户|团队|生意|业务|时间|计划|周末|员工|顾客)",
+            r"(理解|明白|知道|想象)(这|您|你|此|得到)", r"耽误", r"影响了(您|你)", r"浪费了",
+        ],
+    },
+    "explanation": {
+        "en": [
+            r"\b(because|caused by|due to|the (root )?cause|what happened|happened (because|when)|"
+            r"the reason)\b",
+            r"\b(a|an|the) (bug|glitch|misconfiguration|fault|failure|typo|error|mix-up|mistake) "
+            r"(in|on|during|with|at|when|that)\b",
+            r"\b(turned out|here'?s what|it started when|traced (it|this|the)|we found that|"
+            r"we (discovered|identified|confirmed) (that|a|an|the))\b",
+            r"\b(was|were) (triggered|caused|mislabel\w*|misrout\w*|overwritten|deleted|"
+            r"set up wrong|applied twice|sent to the wrong)\b",
+            r"\b(went down|crashed|failed|broke|stopped|timed out) (when|after|because|at|"
+            r"during|for)\b",
+            r"\b(our|the) \w+ (ran|charged|sent|applied|picked|packed|shipped|skipped|"
+            r"overwrote|deleted|failed|crashed|missed|went down|stopped)\b",
+        ],
+        "it": [
+            r"\bperch[eé]\b", r"\ba causa d", r"\bcausat", r"\bla causa\b", r"\bil motivo\b",
+            r"\b(cosa|cos'|che cosa) (è|e') successo\b", r"\bdovut[oa] a\b",
+            r"\bun (bug|errore|guasto|problema|malfunzionamento) (nel|nella|del|della|di|durante|"
+            r"in)\b",
+            r"\b(abbiamo|ho) (scoperto|individuato|capito|verificato|ricostruito) (che|cosa|il|la|"
+            r"l')",
+            r"\b(è|e') (andato|andata) storto\b", r"\bin pratica\b", r"\bè successo che\b",
+            r"\b(il|la|lo|l'|un|una) \w+ (ha|aveva) (addebitato|inviato|applicato|saltato|"
+            r"sovrascritto|cancellato|smesso|bloccato)",
+        ],
+        "es": [
+            r"\bporque\b", r"\bcausad[oa]\b", r"\bdebido a\b", r"\bla causa\b", r"\bel motivo\b",
+            r"\bla raz[oó]n\b", r"\blo que (pas[oó]|ocurri[oó]|sucedi[oó])\b",
+            r"\bun (error|fallo|bug|problema) (en|de|del|durante|con|al)\b",
+            r"\b(descubrimos|detectamos|identificamos|comprobamos|vimos) (que|el|la|un|una)\b",
+            r"\bocurri[oó] (cuando|porque|que|al)\b", r"\bse debi[oó] a\b",
+            r"\b(el|la|un|una|nuestro|nuestra) \w+ (cobr[oó]|envi[oó]|aplic[oó]|borr[oó]|"
+            r"fall[oó]|se cay[oó]|dej[oó] de)\b",
+        ],
+        "ru": [
+            r"потому что", r"из-за", r"причин", r"вызван", r"что (случилось|произошло)",
+            r"дело в том", r"(ошибк\w*|сбой|сбоя|баг) (в|на|при|во) ",
+            r"(выяснил\w*|обнаружил\w*|установил\w*|нашли|оказалось)\s*,?\s*(что|причин)?",
+            r"(произошло|случилось) (так|это|из-за)", r"в результате",
+        ],
+        "zh": [
+            r"因为", r"由于", r"原因", r"导致", r"造成", r"是这样的", r"经过",
+            r"(系统|程序|服务器|脚本|代码|仓库|接口|配置)\S{0,6}(故障|错误|漏洞|bug|问题|出错|宕机)",
+            r"我们(发现|查明|确认|排查)",
+        ],
+    },
+    "responsibility": {
+        "en": [
+            r"\b(our|my) (own )?(fault|mistake|error|responsibility|oversight|doing)\b",
+            r"\b(we|I) (made|caused) (a|an|this|the|that) (mistake|error)\b",
+            r"\b(we|I) (really )?(messed|screwed) (this |it )?up\b",
+            r"\b(this|that|it) (is|was|'s) (entirely |all |completely )?on (us|me)\b",
+            r"\b(we|I) (take|accept) (full |complete |total )?(responsibility|ownership)\b",
+            r"\b(we|I) (own|owned) (this|it|that|the mistake)\b",
+            r"\b(we|I) should (have|'ve)\b",
+            r"\b(we|I) failed (you|to)\b",
+            r"\b(we|I)( have|'ve)? let you down\b",
+            r"\b(we|I) got (this|it|that) wrong\b",
+            r"\b(we|I) dropped the ball\b",
+            r"\b(we|I) (are|am) (fully |entirely )?(responsible|to blame)\b",
+            r"\bno excuse\b",
+            r"\b(we|I) (didn'?t|did not) (catch|check|test|notice|verify|double-check)\b",
+        ],
+        "it": [
+            r"\bcolpa (nostra|mia|solo nostra)\b", r"\b(nostro|mio) (errore|sbaglio)\b",
+            r"\b(abbiamo|ho) sbagliato\b",
+            r"\b(ci|mi) (assumiamo|assumo|prendiamo|prendo) (la |tutta la |piena )?"
+            r"(piena |completa |intera )?responsabilità\b",
+            r"\bresponsabilità (è )?(nostra|mia)\b", r"\b(avremmo|avrei) dovuto\b",
+            r"\b(abbiamo|ho) commesso (un|l'|questo|quest') ?errore\b",
+            r"\b(vi|ti|la|le) (abbiamo|ho) delus", r"\bnon (abbiamo|ho) (controllato|verificato)\b",
+            r"\b(è|e') stato un (nostro|mio) errore\b", r"\bnessuna scusa\b",
+        ],
+        "es": [
+            r"\bculpa (nuestra|mía|mia)\b", r"\b(nuestro|mi) error\b", r"\berror (nuestro|mío)\b",
+            r"\b(nos|me) equivocamos\b", r"\b(nos|me) (hemos|he) equivocado\b",
+            r"\b(hemos|he) cometido (un|el|este) error\b", r"\bcometimos (un|el|este) error\b",
+            r"\b(asumimos|asumo) (toda |la |plena |total )*responsabilidad\b",
+            r"\bresponsabilidad (es )?(nuestra|mía)\b", r"\bdeber[ií]a(mos)? haber\b",
+            r"\b(le|te|les|los|las) (fallamos|hemos fallado)\b",
+            r"\bno (revisamos|comprobamos|verificamos)\b", r"\bsin excusas\b",
+        ],
+        "ru": [
+            r"наш\w* (ошибк|вин|недосмотр|промах)", r"(мы|я) (ошиблись|ошибся|ошиблась)",
+            r"(мы|я) (полностью |целиком )?виноват", r"(по|это) нашей вин",
+            r"(берём|беру|берем) (на себя )?(всю |полную )?ответственност",
+            r"ответственность (лежит )?(целиком |полностью )?на (нас|мне)",
+            r"(мы|я) (должны были|должен был|должна была)", r"(мы|я) (вас )?подвели",
+            r"(мы|я) допустил\w* ошибк", r"(мы|я) не (проверили|уследили|досмотрели|заметили)",
+            r"это (наш|мой) (промах|косяк|недосмотр)", r"нет оправдани",
+        ],
+        "zh": [
+            r"我们的(错|失误|过失|责任|疏忽|问题)", r"是我们\S{0,2}(错|失误|责任|疏忽)",
+            r"我们(犯了|出了)\S{0,3}错", r"责任(完全)?在(我们|我)", r"(我们|我)(承担|负)\S{0,4}责任",
+            r"我们本(应|该)", r"我们(没有|没)(检查|核实|做好|测试|发现)", r"辜负", r"让您失望",
+            r"我的错", r"我们搞砸", r"没有任何借口",
+        ],
+    },
+    "remedy": {
+        "en": [
+            r"\b(we|I)('ve| have| has)? (already |now |just )?(fixed|refunded|resolved|restored|"
+            r"corrected|issued|reversed|credited|sent|shipped|added|changed|updated|put in place|"
+            r"rolled back|reprocessed|replaced|contacted|switched|moved|rebuilt|introduced|"
+            r"cancelled|canceled|voided|booked|arranged)\b",
+            r"\b(we|I)('ll| will| are going to| am going to| are| am) (also )?(now )?(be )?"
+            r"(refund\w*|send\w*|fix\w*|follow\w* up|add\w*|review\w*|chang\w*|issu\w*|ship\w*|"
+            r"credit\w*|call\w*|email\w*|replac\w*|monitor\w*|contact\w*|get back|updat\w*|"
+            r"keep you|writ\w*|check\w*|introduc\w*|publish\w*|rebuild\w*|audit\w*|"
+            r"personally)\b",
+            r"\b(going forward|from now on|to prevent|so (that )?(this|it) (doesn'?t|does not|"
+            r"can'?t|cannot))\b",
+            r"\b(by|before|until|on or before) (monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+            r"tomorrow|the end of)\b",
+            r"\bwithin (\d+|one|two|three|24|48)\b", r"\bnext steps?\b",
+            r"\b(has|have|is|are) (now )?been (fixed|refunded|restored|resolved|credited|"
+            r"corrected|reversed|replaced)\b",
+            r"\b(is|are) (now )?(on (its|their) way|back (up|online)|fixed|restored)\b",
+        ],
+        "it": [
+            r"\b(abbiamo|ho) (già |ora |appena )?(risolto|rimborsato|corretto|sistemato|"
+            r"ripristinato|emesso|inviato|spedito|aggiunto|cambiato|aggiornato|introdotto|"
+            r"accreditato|sostituito|annullato|stornato|rispedito|bloccato|attivato|separato)\b",
+            r"\b(rimborseremo|invieremo|ricontatteremo|aggiorneremo|correggeremo|sistemeremo|"
+            r"aggiungeremo|introdurremo|spediremo|accrediteremo|controlleremo|verificheremo|"
+            r"scriveremo|chiameremo|pubblicheremo|riceverai|riceverà|riceverete|ti scriverò|"
+            r"ti richiamerò|ti aggiornerò|vi aggiorneremo)\b",
+            r"\bd'ora in (poi|avanti)\b", r"\bper evitare\b", r"\bin modo che non\b",
+            r"\bentro (\d+|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|domani|fine|"
+            r"oggi|stasera)\b",
+            r"\bprossim\w* pass", r"\b(è|e') (già |ora )?(stat[oa] )?(risolt|rimborsat|ripristinat|"
+            r"corrett|accreditat|sistemat)\w*",
+            r"\b(sono|è) (già )?in viaggio\b", r"\bda oggi\b",
+        ],
+        "es": [
+            r"\b(hemos|he) (ya )?(solucionado|corregido|reembolsado|arreglado|restablecido|"
+            r"emitido|enviado|añadido|cambiado|actualizado|implementado|acreditado|reemplazado|"
+            r"anulado|revertido|devuelto|bloqueado|activado|separado|introducido)\b",
+            r"\b(reembolsaremos|enviaremos|revisaremos|corregiremos|añadiremos|implementaremos|"
+            r"acreditaremos|cambiaremos|contactaremos|escribiremos|llamaremos|mantendremos|"
+            r"publicaremos|devolveremos|recibirá|recibirás|recibirán|le escribiré|te escribiré|"
+            r"le llamaré|te llamaré|le avisaré|te avisaré)\b",
+            r"\b(a partir de ahora|de ahora en adelante|desde hoy|para evitar|para que no)\b",
+            r"\b(antes del?|el) (lunes|martes|miércoles|jueves|viernes|sábado|domingo|mañana|"
+            r"final|fin)\b",
+            r"\b(en|dentro de) (las próximas )?(\d+|dos|tres|un|una) (horas|días|hora|día)\b",
+            r"\bpróximos pasos\b",
+            r"\b(ha|han|está|están) (sido )?(ya )?(solucionad|reembolsad|restablecid|corregid|"
+            r"acreditad|en camino)\w*",
+        ],
+        "ru": [
+            r"(мы|я) (уже |сразу |сегодня )?(исправили|исправил|вернули|вернул|восстановили|"
+            r"отправили|начислили|добавили|изменили|обновили|внедрили|заменили|отменили|"
+            r"настроили|перевели|оформили|заблокировали|разделили|ввели)",
+            r"(вернём|вернем|исправим|отправим|свяжемся|напишем|позвоним|начислим|добавим|"
+            r"внедрим|проверим|заменим|сообщим|опубликуем|пришлём|пришлем|получите)",
+            r"(теперь|отныне|впредь|чтобы (это|такое|подобное) (не|больше не))",
+            r"в течение (\d+|одного|двух|трёх|трех|суток|дня|недели)",
+            r"до (понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья|конца|завтра)",
+            r"\bзавтра\b", r"(уже )?(исправлен\w*|восстановлен\w*|возвращен\w*|начислен\w*)",
+        ],
+        "zh": [
+            r"(我们|我)(已|已经)\S{0,4}(修复|退还|退款|恢复|更正|补发|发送|增加|添加|调整|更新|上线|"
+            r"加入|取消|安排|处理|寄出|冻结|撤回|分开)",
+            r"(我们|我)(将|会)\S{0,6}(退|补|修|发|联系|通知|更新|增加|上线|加入|检查|审查|安排|寄)",
+            r"已(经)?(修复|退还|退款|恢复|到账|补发|安排|寄出)", r"为了(避免|防止)", r"今后",
+            r"从(今天|现在)起", r"(\d+|一|两|三|二十四|四十八)(个)?(工作日|小时|天)内",
+            r"(周一|周二|周三|周四|周五|周六|周日|明天|月底)(之前|前)", r"下一步",
+        ],
+    },
+}
+
+# --- anti-patterns ----------------------------------------------------------------------------
+
+NON_APOLOGY: dict[str, list[str]] = {
+    "en": [
+        r"\b(for|about) any (inconvenience|trouble|issues?|disruption|confusion|frustration)\b",
+        r"\b(inconvenience|trouble|disruption|confusion) (this|that|it) (may|might) (have )?"
+        r"caused\b",
+        r"\bsorry (to hear|(that )?this happened to you|(that )?you (feel|felt|were|are|think|"
+        r"found|had))\b",
+        r"\bsorry for (the|your) (feelings|frustration|disappointment)\b",
+        r"\bregret (any|the) inconvenience\b",
+    ],
+    "it": [
+        r"\b(per |dell'|degli )?(eventual[ei]|qualsiasi|ogni) (disagi|disagio|inconvenient[ei]|"
+        r"fastidio|problema)",
+        r"\b(ci )?dispiace (che|se) (ti|vi|lei|tu) (sia|siate|senta|sentiate|abbia)",
+        r"\bdisagi(o)? (che )?(questo|ciò) (possa|potrebbe) (aver|avere) caus",
+    ],
+    "es": [
+        r"\b(las |cualquier |posibles |toda )(molestias|inconveniente|inconvenientes|"
+        r"trastorno)s?\b(?! (de|que) (tuvo|tuviste|le|te))",
+        r"\blamentamos que (usted |tú )?(se sienta|te sientas|se haya sentido|piense|pienses)",
+        r"\blo (siento|sentimos) si (se sintió|te sentiste|le molestó|te molestó)\b",
+    ],
+    "ru": [
+        r"(за |о )?(возможн\w*|доставленн\w*|любые|причинённ\w*|причиненн\w*) неудобств",
+        r"жаль, что вы (так )?(считаете|чувствуете|остались недовольны)",
+    ],
+    "zh": [
+        r"(任何|一切|可能|所有)(的)?(带来|造成)?(的)?不便",
+        r"(带来|造成)的(任何)?不便(深表|表示)?(歉意|抱歉)",
+        r"很遗憾(您|你)(觉得|认为|感到)",
+    ],
+}
+
+CONDITIONAL: dict[str, list[str]] = {
+    "en": [
+        r"\b(sorry|apologi[sz]e|apologies) (to you )?if\b",
+        r"\bif (you|anyone|any customers?) (were|was|have been|has been|felt|experienced|"
+        r"noticed) (affected|impacted|inconvenienced|upset|any)",
+        r"\bif (this|that|it) (has )?(caused|affected|upset|inconvenienced)\b",
+        r"\bto the extent (that )?(you|anyone)\b",
+        r"\bapologi[sz]e to (anyone|those) who (may|might)\b",
+    ],
+    "it": [
+        r"\b(scus\w*|dispiace|rammaric\w*) (per )?(se|qualora|nel caso)\b",
+        r"\b(se|qualora|nel caso in cui) (ti|vi|le|questo|ciò)? ?(abbiamo|abbia|sia|siano|"
+        r"avete|hai|ha) (\w+ )?(creato|causato|arrecato|dato|subito|avuto|stat[oia] "
+        r"(coinvolt|interessat|colpit))",
+        r"\b(se|qualora|nel caso in cui) (ti|vi|lei)? ?(sei|siete|è|sia|foste|fossi) "
+        r"(stat[oia] )?(coinvolt|interessat|colpit)",
+    ],
+    "es": [
+        r"\b(disculp\w*|lo (siento|sentimos)|lamentamos|perd[oó]n\w*) si\b",
+        r"\bsi (usted |tú )?(se vio|se ha visto|se sintió|fue|ha sido|te viste|te has visto|"
+        r"resultó) (afectad|perjudicad|molest)",
+        r"\bsi (esto|esta situación|este error|esta incidencia) (le|te|les) (caus[oó]|ha causado|"
+        r"afect[oó]|ha afectado|molest[oó])",
+        r"\ben caso de que (le|te|les|usted|tú) (haya|hayamos)",
+    ],
+    "ru": [
+        r"(извин\w*|прост\w*|сожале\w*)\s*,?\s*если",
+        r"если (вы|вас|это|у вас|кого-то|кто-то) (\w+ )?(затронул|затронуло|коснулось|"
+        r"пострадал|были затронуты|столкнулись|доставило|причинило|расстроило|огорчило)",
+        r"если (вы|кто-то) (был|была|были) (затронут|задет|огорч)",
+    ],
+    "zh": [
+        r"(如果|若|如|假如)(有)?(给|对)?(您|你|各位)?\S{0,8}(造成|带来|受到|影响)\S{0,12}"
+        r"(抱歉|歉意|谅解|对不起)",
+        r"如有不便", r"若有不便", r"如果您(受到|被)影响",
+    ],
+}
+
+BLAME_STRONG: dict[str, list[str]] = {
+    "en": [
+        r"\b(not|wasn'?t|isn'?t) (our|my) fault\b", r"\b(beyond|outside) (of )?our control\b",
+        r"\byou (should have|failed to|forgot to|didn'?t read|did not read|entered|typed|chose|"
+        r"missed the)\b",
+        r"\b(user error|on your end|on your side)\b",
+        r"\bas (stated|explained|clearly stated|mentioned) in our (terms|policy|faq)\b",
+        r"\b(entirely|completely|solely) (the )?(fault|responsibility) of\b",
+        r"\bthere was nothing (we|anyone) could (have )?do(ne)?\b",
+    ],
+    "it": [
+        r"\bnon (è|e') (stata )?colpa (nostra|mia)\b", r"\b(fuori|al di fuori) (dal|del) nostro "
+        r"controllo\b", r"\bnon dipend\w* da noi\b", r"\b(avresti|avreste|avrebbe) dovuto\b",
+        r"\b(hai|avete|ha) inserito\b", r"\bcome (indicato|specificato|scritto) nei (nostri )?"
+        r"(termini|condizioni)\b", r"\b(interamente|esclusivamente) (a causa|colpa|responsabilità)",
+    ],
+    "es": [
+        r"\bno (es|fue) (culpa|responsabilidad) (nuestra|mía)\b", r"\bfuera de nuestro control\b",
+        r"\bno depend\w* de nosotros\b", r"\b(usted|tú) (debería|deberías|debió|debiste)\b",
+        r"\b(debería|deberías) haber (revisado|leído|comprobado)\b",
+        r"\b(usted|tú) (introdujo|introdujiste|escribió|escribiste|eligió|elegiste)\b",
+        r"\bcomo (indican|dicen|se indica en) (nuestros|los) (términos|condiciones)\b",
+        r"\b(únicamente|exclusivamente|totalmente) (culpa|responsabilidad) de(l)?\b",
+    ],
+    "ru": [
+        r"не (по )?наш\w* вин", r"не наша вина", r"от нас не завис", r"вне нашего контроля",
+        r"(вы|вам) (должны были|следовало|нужно было)", r"вы (сами|неправильно|неверно|ошибочно) ",
+        r"как указано в (наших )?(правилах|условиях|оферте)", r"целиком (на совести|по вине)",
+    ],
+    "zh": [
+        r"(不是|并非|非)(我们|我方)的?(错|责任|过错|原因)", r"不可抗力", r"(您|你)(应该|本应|没有仔细|自己)",
+        r"(超出|不在)我们(的)?(控制|掌控)", r"完全是\S{0,8}(的)?(责任|问题|过错)",
+        r"(用户|您)(操作)?(失误|错误)",
+    ],
+}
+
+BLAME_WEAK: dict[str, list[str]] = {
+    "en": [
+        r"\b(our|the|a) (third[- ]party |external |shipping |payment |hosting |cloud |"
+        r"logistics |delivery )?(vendor|supplier|partner|provider|courier|carrier|contractor|"
+        r"bank|processor|agency|warehouse partner)\b.{0,60}\b(fault|caused|failed|messed|"
+        r"lost|mixed up|dropped|was responsible|is responsible|to blame|let us down|error)",
+        r"\b(due to|because of|caused by) (a |an |our |the )?(third[- ]party|vendor|supplier|"
+        r"partner|provider|courier|carrier|contractor|bank|processor)",
+    ],
+    "it": [
+        r"\b(fornitor|corrier|partner|terz[ei] part|provider|banca|spedizionier|appaltator)"
+        r"\w*.{0,60}(colpa|causat|responsabil|errore|sbagliat|perso|smarrit)",
+        r"\b(a causa|per colpa|causat\w*) (del|della|dei|di|da) (nostro |nostra )?"
+        r"(fornitor|corrier|partner|terz|provider|banca|spedizionier)",
+    ],
+    "es": [
+        r"\b(proveedor|mensajer|transportista|socio|terceros|empresa de (envíos|paquetería|"
+        r"transporte)|banco|pasarela)\w*.{0,60}(culpa|caus|responsab|error|perdió|extravió|"
+        r"falló)",
+        r"\b(debido a|por culpa de|causad\w* por) (un |una |el |la |nuestro |nuestra )?"
+        r"(proveedor|mensajer|transportista|socio|terceros|banco)",
+    ],
+    "ru": [
+        r"(по вине|из-за|ошибк\w*|сбо\w*) (наш\w* )?(партн[её]р|поставщик|курьер|подрядчик|"
+        r"банк|перевозчик|служб\w* доставки|сторонн)",
+        r"(партн[её]р|поставщик|курьер|подрядчик|перевозчик|служба доставки)\w*.{0,60}"
+        r"(виноват|ошиб|потерял|перепутал|подвёл|подвел)",
+    ],
+    "zh": [
+        r"(由于|因为|是)\S{0,4}(第三方|供应商|快递|合作方|物流|服务商|外包|银行)",
+        r"(第三方|供应商|快递公司|合作方|物流公司|服务商|外包)\S{0,20}(失误|错误|责任|问题|导致|弄丢|搞错)",
+    ],
+}
+
+PASSIVE_STRONG: dict[str, list[str]] = {
+    "en": [r"\b(mistakes|errors) (were|have been) made\b",
+           r"\b(it|this) has come to our attention\b",
+           r"\bthe (situation|matter|issue) (was|has been) not (handled|managed)\b"],
+    "it": [r"\bsono stat[ie] commess[ie] (degli |alcuni )?errori\b",
+           r"\b(è|e') stat[oa] commess[oa] (un|qualche) (errore|svista)\b"],
+    "es": [r"\bse (cometieron|han cometido|ha cometido|cometió) (algunos |unos )?(errores|un error)\b"],
+    "ru": [r"(были|была) допущен\w* (некотор\w* )?ошибк"],
+    "zh": [r"(出现|发生|存在)了?(一些|某些)(错误|失误|疏漏)"],
+}
+
+PASSIVE_WEAK: dict[str, list[str]] = {
+    "en": [r"\b(an|a|some) (error|issue|problem|mistake|glitch) (occurred|happened|was "
+           r"(encountered|experienced|detected))\b",
+           r"\b(was|were|has been|have been) (processed|sent|charged|shipped|applied|deleted|"
+           r"cancell?ed) (incorrectly|in error|by mistake|erroneously)\b",
+           r"\bthings (did not|didn'?t) go as planned\b"],
+    "it": [r"\bsi (è|e') verificat[oa] (un|una|qualche) (errore|problema|disguido|anomalia)",
+           r"\b(è|sono) stat[oiae] (inviat|addebitat|spedit|applicat|cancellat)\w* "
+           r"(per errore|erroneamente)", r"\bc'(è|e') stato un (disguido|errore|problema)\b"],
+    "es": [r"\bse (produjo|ha producido|presentó|generó) (un|una|algún) (error|problema|"
+           r"incidencia|fallo)", r"\bhubo (un|una|algún) (error|problema|fallo|incidencia)\b",
+           r"\b(fue|fueron) (enviad|cobrad|aplicad|borrad|cancelad)\w* (por error|"
+           r"erróneamente)"],
+    "ru": [r"(произошл\w*|возникл\w*|случил\w*) (техническ\w* )?(ошибк|сбой|проблем|"
+           r"недоразумени)", r"(был|была|было|были) (отправлен|списан|применен|удален)\w* "
+           r"(по ошибке|ошибочно)"],
+    "zh": [r"(出现|发生)了?(一个|一次)?(错误|失误|问题|故障)", r"被(错误|误)(地)?(发送|扣款|扣费|发出)"],
+}
+
+TRIVIALIZING: dict[str, list[str]] = {
+    "en": [
+        r"\bother (customers|users|clients|people) (had|have|reported|experienced|didn'?t|"
+        r"did not|haven'?t|have not|were)\b",
+        r"\b(only|just) (a )?(minor|small|tiny|brief|slight|little) (issue|glitch|hiccup|"
+        r"problem|delay|inconvenience|error|outage|bug)\b",
+        r"\b(minor|small|tiny) (glitch|hiccup|blip)\b", r"\bno big deal\b",
+        r"\bmost (customers|users|people|of our customers|of our users) (didn'?t|did not|"
+        r"won'?t|wouldn'?t|never|barely|hardly)\b",
+        r"\b(barely|hardly) (noticeable|anyone|affected)\b",
+        r"\b(it was )?(only|just) (a )?(few|couple of) (minutes|hours|emails|orders)\b",
+        r"\bnot (really )?(a|that) (big|serious) (deal|issue|problem)\b",
+    ],
+    "it": [
+        r"\baltri clienti (non|hanno|non hanno)\b", r"\b(piccol\w*|lieve|minim\w*) "
+        r"(inconveniente|disguido|intoppo|ritardo|problema)\b", r"\bniente di grave\b",
+        r"\bla maggior parte (dei|degli) (clienti|utenti) (non|neanche)\b",
+        r"\b(solo|soltanto) (qualche|pochi|poche|un paio di) (minut|or|email|ordin)",
+        r"\bnessun altro (cliente|utente)\b",
+    ],
+    "es": [
+        r"\botros (clientes|usuarios) (no|han|tuvieron)\b", r"\b(pequeñ\w*|leve|mínim\w*) "
+        r"(inconveniente|contratiempo|problema|retraso|fallo)\b", r"\bnada grave\b",
+        r"\bla mayoría de (los )?(clientes|usuarios) (no|ni)\b",
+        r"\b(solo|sólo|apenas) (unos|unas|algunos|un par de) (minutos|horas|correos|pedidos)",
+        r"\bningún otro (cliente|usuario)\b",
+    ],
+    "ru": [
+        r"друг\w* (клиент|пользовател|покупател)\w* (не|никаких|без)", r"ничего страшного",
+        r"(незначительн|небольш|мелк)\w* (сбой|ошибк|задержк|неудобств|проблем|недочёт|недочет)",
+        r"большинство (клиентов|пользователей) (даже )?(не|ничего)", r"(всего|лишь) (пару|несколько) "
+        r"(минут|часов)", r"(ни у кого|никто) (больше|другой|из других)",
+    ],
+    "zh": [
+        r"其他(客户|用户|顾客)(都)?(没有|没|并未|都没)", r"(只是|仅仅是|不过是)(一个)?(小|一点)",
+        r"小(问题|故障|插曲|失误)", r"没什么大不了", r"大(多数|部分)(用户|客户|顾客)(都)?(没有|没|不会|并未)",
+        r"(只有|仅)(几|短短)(分钟|个小时)",
+    ],
+}
+
+OVER_PROMISING: dict[str, list[str]] = {
+    "en": [r"\b(will|shall) never (happen|occur) again\b", r"\bnever (happen|occur)s? again\b",
+           r"\bwon'?t (ever )?happen again\b", r"\bwill not (ever )?happen again\b",
+           r"\bguarantee (that )?(this|it|nothing like this|no)\b",
+           r"\b(100|one hundred) ?(%|percent) (sure|certain|guarantee)",
+           r"\bnever (again )?(face|see|experience|have) (this|a|an|any) (problem|issue|delay)"],
+    "it": [r"\bnon (succederà|accadrà|capiterà|si ripeterà) (mai )?più\b", r"\bmai più\b",
+           r"\bgarantiamo che (non|questo|ciò)\b", r"\bgaranti(sco|amo) al 100"],
+    "es": [r"\bnunca (más )?(volverá|vuelva|va) a (pasar|ocurrir|suceder|repetirse)\b",
+           r"\bno (volverá|va a volver) a (pasar|ocurrir|suceder|repetirse)\b",
+           r"\bgarantizamos que (no|esto|nunca)\b", r"\bjamás (volverá|vuelva)\b"],
+    "ru": [r"(никогда )?больше (никогда )?не повтор", r"никогда не повторится",
+           r"гарантируем, что (это|такое|подобное|больше)", r"больше никогда"],
+    "zh": [r"(绝|再也|永远)不会再?(发生|出现)", r"保证\S{0,8}(不会|不再)(再)?(发生|出现)",
+           r"杜绝\S{0,6}(再次)?(发生|出现)"],
+}
+
+SELF_ABASEMENT: dict[str, list[str]] = {
+    "en": [r"\b(ashamed|mortified|humiliated|unforgivable|inexcusable|beyond words|grovel|"
+           r"beg (you|your)|don'?t deserve)\b", r"\bfrom the bottom of our hearts\b.*\bagain\b"],
+    "it": [r"\b(imperdonabil|ci vergogniamo|mi vergogno|non (ci )?meritiamo|mortificat)"],
+    "es": [r"\b(imperdonable|nos avergonzamos|me avergüenzo|avergonzad|no (nos )?merecemos)"],
+    "ru": [r"(непростительн|нам (очень )?стыдно|мне стыдно|не заслуживаем|сгораем от стыда)"],
+    "zh": [r"(不可原谅|无地自容|羞愧|无颜面对|实在没脸)"],
+}
+
+HUMOUR: dict[str, list[str]] = {
+    "en": [r"\b(oops|whoops|oopsie|haha|lol|yikes|gremlins?|hamsters?|our bad|facepalm|"
+           r"butterfingers|d'oh)\b"],
+    "it": [r"\b(ops|oops|ahah\w*|ahahah|gremlin\w*|criceti|che figuraccia|pasticcioni)\b"],
+    "es": [r"\b(ups|uy|jaja\w*|gremlins?|duendes|hámster\w*|vaya metedura)\b"],
+    "ru": [r"(упс|ой-ой|хаха|гремлин|хомяч|хомяк|накосячили)"],
+    "zh": [r"(哈哈|囧|手滑|小怪兽|嘿嘿|小仓鼠|捣乱的小精灵)"],
+    "*": [r"[\U0001F600-\U0001F64F\U0001F920-\U0001F92F\U0001F923\U0001F648\U0001F602\U0001F605"
+          r"\U0001F643\U0001F62C\U0001F926]"],
+}
+
+HAPPIER_PROMISE: dict[str, list[str]] = {
+    "en": [r"\b(happier|more satisfied|more delighted) than (before|ever)\b",
+           r"\bbetter than (before|ever)\b.{0,40}\b(you|your experience)\b",
+           r"\byou'?ll (end up |actually )?(love|like) us (even )?more\b",
+           r"\b(glad|grateful) (that )?this happened\b"],
+    "it": [r"\bpiù (soddisfatt|content|felic)\w* (di|che) (prima|mai)\b",
+           r"\bancora più (soddisfatt|content|felic)", r"\bcontent\w* che sia successo\b"],
+    "es": [r"\bmás (satisfech|content|feliz|felices)\w* (que|de lo que) (antes|nunca|estaba)",
+           r"\b(aún|todavía) más (satisfech|content|feliz)", r"\bcontent\w* de que haya pasado\b"],
+    "ru": [r"(довольн|счастлив)\w* (даже )?(больше|сильнее),? чем (раньше|прежде|до)",
+           r"(ещё|еще) (больше|более) довольн", r"счастливее, чем (раньше|прежде)",
+           r"(останетесь|будете) (даже )?(довольнее|счастливее)"],
+    "zh": [r"比(以前|之前|过去|原来)更(满意|开心|满足|喜欢|高兴)", r"(更加|更)(满意|开心)于(从前|以往)"],
+}
+
+FORGIVENESS: dict[str, list[str]] = {
+    "en": [r"\b(forgive us|your forgiveness|give us (another|a second) chance)\b",
+           r"\bif (you think )?(this|that) (is|isn'?t|is not) (not )?enough\b"],
+    "it": [r"\b(perdonaci|perdonateci|ci perdonerai|il tuo perdono)\b", r"\bse (pensi che )?"
+           r"(questo|non) (non )?(sia|basta)"],
+    "es": [r"\b(perdónanos|perdónenos|su perdón|tu perdón)\b", r"\bsi (cree|crees) que (esto )?"
+           r"no es suficiente\b"],
+    "ru": [r"(простите нас|прощени|если (вам )?(этого )?недостаточно)"],
+    "zh": [r"(请原谅|希望您原谅|如果您觉得(这|还)?不够)"],
+}
+
+# --- compensation -----------------------------------------------------------------------------
+# Offer types: refund (money back now), voucher (credit/discount for later), exchange (a
+# replacement or the service redone), upgrade. Matched per sentence; amounts are parsed from the
+# same sentence by language-independent number patterns.
+
+OFFER_TYPES: dict[str, dict[str, list[str]]] = {
+    "refund": {
+        "en": [r"\brefund\w*", r"\bmoney back\b", r"\breimburs\w*", r"\bback (to|on|into) your "
+               r"(card|account|bank)", r"\b(reversed|reverse) the (charge|payment)\b",
+               r"\bpaying (you )?back\b", r"\bwe'?ll cover\b", r"\bwe (have )?covered\b"],
+        "it": [r"\brimbors\w*", r"\bstornat\w*", r"\bstorno\b", r"\bresti?tui\w*"],
+        "es": [r"\breembols\w*", r"\bdevol\w*", r"\bdevuelto\b", r"\bdevuelt\w*", r"\breintegr\w*"],
+        "ru": [r"возврат", r"вернул", r"вернём", r"вернем", r"возмест"],
+        "zh": [r"退款", r"退还", r"退回", r"返还", r"赔付", r"原路退"],
+    },
+    "voucher": {
+        "en": [r"\bvoucher\b", r"\bcoupon\b", r"\bdiscount\b", r"\b(store |account |service )?"
+               r"credit\b", r"\bgift card\b", r"\b(promo|discount) code\b", r"\boff your next\b",
+               r"\b\d+ ?% off\b"],
+        "it": [r"\bbuono\b", r"\bsconto\b", r"\bcredito\b", r"\bcoupon\b", r"\bcodice\b",
+               r"\bvoucher\b", r"\bgift card\b"],
+        "es": [r"\bvale\b", r"\bcup[oó]n\b", r"\bdescuento\b", r"\bcr[eé]dito\b",
+               r"\btarjeta regalo\b", r"\bc[oó]digo\b"],
+        "ru": [r"купон", r"скидк", r"промокод", r"бонус", r"сертификат", r"на (ваш )?(счёт|счет|"
+               r"баланс)"],
+        "zh": [r"优惠券", r"折扣", r"代金券", r"积分", r"抵用", r"余额", r"优惠码", r"打\S折"],
+    },
+    "exchange": {
+        "en": [r"\breplacement\b", r"\bexchange\b", r"\bresend\w*", r"\bre-?ship\w*",
+               r"\bsend you (a|the) (new|correct|right)\b", r"\bredo\b", r"\bre-?do\b",
+               r"\bredeliver\w*"],
+        "it": [r"\bsostitu\w*", r"\bcambio\b", r"\brispedi\w*", r"\brinvi\w*", r"\bnuov[oa] "
+               r"(spedizione|consegna)\b", r"\brifare\b"],
+        "es": [r"\breemplaz\w*", r"\bsustitu\w*", r"\bcambio\b", r"\breenvi\w*",
+               r"\bnuevo env[ií]o\b", r"\brehacer\b"],
+        "ru": [r"замен", r"обмен", r"отправ\w* (заново|повторно|новый|новую)", r"переделаем"],
+        "zh": [r"换货", r"补发", r"重新(发送|发货|寄出|寄)", r"更换", r"换一"],
+    },
+    "upgrade": {
+        "en": [r"\bupgrad\w*", r"\bpremium (plan|tier)\b", r"\bfree (month|months|year)\b"],
+        "it": [r"\bupgrade\b", r"\bpiano premium\b", r"\bpasst?aggio (al|a) premium\b"],
+        "es": [r"\bmejora de plan\b", r"\bplan premium\b", r"\bactualiza\w* (a|al) premium\b"],
+        "ru": [r"апгрейд", r"премиум", r"повышени\w* тарифа"],
+        "zh": [r"升级", r"高级版", r"会员"],
+    },
+}
+
+# Words that make a voucher or credit explicitly "for later".
+DELAYED: dict[str, list[str]] = {
+    "en": [r"\bnext (order|purchase|booking|visit)\b", r"\bfuture (order|purchase)s?\b"],
+    "it": [r"\bprossim\w* (ordine|acquisto|prenotazione)\b"],
+    "es": [r"\bpr[oó]xim\w* (pedido|compra|reserva)\b"],
+    "ru": [r"следующ\w* (заказ|покупк)"],
+    "zh": [r"下次", r"下一次"],
+}
+
+FULL_REFUND: dict[str, list[str]] = {
+    "en": [r"\bfull refund\b", r"\brefund\w* (you )?in full\b", r"\brefund\w* (the )?(full|entire|"
+           r"whole) (amount|order|price|fee)\b"],
+    "it": [r"\brimborso (completo|totale|integrale)\b", r"\brimbors\w* (per intero|l'intero|"
+           r"tutto)\b"],
+    "es": [r"\breembolso (completo|total|íntegro|integro)\b", r"\breembols\w* (todo|el total|"
+           r"íntegramente)\b"],
+    "ru": [r"полн\w* (возврат|стоимост|сумм)", r"вернули (все|всю сумму|деньги полностью)",
+           r"вернём (все|всю сумму|полностью)"],
+    "zh": [r"全额退", r"全部退还"],
+}
+
+# --- incidents --------------------------------------------------------------------------------
+# Interim triage: the UMI article's "no standalone apology" cases. Replaced by the triage module.
+
+TRIVIAL_INCIDENT: list[str] = [
+    r"\b(duplicate|double)[- ]?(send|sent|email|mail|newsletter|message)",
+    r"\b(sent|went out|delivered) (twice|two times|2 times)\b", r"\btypo\b", r"\bmisspell",
+    r"\b(wrong|broken|invalid|expired|incorrect) (promo|discount|coupon) code\b",
+    r"\b(promo|discount|coupon) code (was )?(wrong|broken|invalid|expired|incorrect)\b",
+    r"\binviat\w* due volte\b", r"\bdoppio invio\b", r"\brefuso\b", r"\berrore di battitura\b",
+    r"\bcodice (promo|promozionale|sconto) (errato|sbagliato|non valido)\b",
+    r"\benviad\w* dos veces\b", r"\benv[ií]o duplicado\b", r"\berrata\b",
+    r"\berror (tipogr[aá]fico|de tipeo)\b",
+    r"\bc[oó]digo (promocional|de descuento) (err[oó]neo|equivocado|incorrecto|no v[aá]lido)\b",
+    r"(отправлен\w*|пришл\w*|ушл\w*) дважды", r"повторн\w* (рассылк|отправк)", r"дубл\w* письм",
+    r"опечатк", r"(неверн|неправильн|нерабоч)\w* промокод",
+    r"重复发送", r"发了两次", r"重复的?邮件", r"错别字", r"笔误", r"拼写错误", r"优惠码(错误|有误|无效)",
+]
+
+FAULTY_PRODUCT: list[str] = [
+    r"\b(broken|damaged|defective|faulty|cracked|dented|wrong (item|size|colou?r|product|model))\b",
+    r"\b(rott|danneggiat|difettos|sbagliat|ammaccat|incrinat)\w*",
+    r"\b(rot[oa]s?|dañad|defectuos|equivocad|abollad)\w*",
+    r"(сломан|поврежд|брак|неисправ|не тот (товар|размер|цвет)|разбит)",
+    r"(损坏|坏了|破损|质量问题|发错|碎了|有瑕疵)",
+]
+
+# Incident or draft words that mean harm too serious for jokes when no severity is given.
+SERIOUS_HARM: list[str] = [
+    r"\b(data (loss|breach)|security|breach|unauthori[sz]ed|charged twice|double charged|"
+    r"overcharged|outage|lost (data|money|files)|deleted)\b",
+    r"\b(violazione|accesso non autorizzato|addebitat\w* due volte|dati persi)\b",
+    r"\b(brecha|acceso no autorizado|cobrad\w* dos veces|datos perdidos)\b",
+    r"(утечк|несанкционирован|списал\w* дважды|потер\w* данн)",
+    r"(数据泄露|未经授权|重复扣款|数据丢失|扣了两次)",
+]
+
+PLACEHOLDERS: list[str] = [
+    r"\[\[[^\]]*\]\]", r"\{\{[^}]*\}\}", r"\{[A-Za-z_][A-Za-z0-9_ ]{0,30}\}",
+    r"<(?!/?(?:br|p|b|i|a|div|span|strong|em|ul|li|ol)\b)[A-Za-z_][A-Za-z0-9_ ]{0,30}>",
+    r"\b(TODO|TBD|XXX+|FIXME|INSERT|PLACEHOLDER)\b",
+    r"\[(?:[^\]\n]{0,40}\b(?:name|date|amount|link|insert|customer|company|order|number|"
+    r"time|product)\b[^\]\n]{0,40})\]",
+    r"\[(?:[A-Z][A-Z _]{2,40})\]", r"【[^】]{1,20}】", r"\[(?:имя|дата|сумма|ссылка|клиент)[^\]]*\]",
+    r"\[(?:nome|data|importo|cliente|nombre|fecha|importe)[^\]]*\]",
+]
