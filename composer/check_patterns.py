@@ -42,6 +42,14 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"\b(rel(y|ied|ies)|count(ed|ing)?|depend(ed|s)?) on (us|it|this|the)\b",
             r"\bwithout (access|your|any way)\b",
             r"\b(out of pocket|no way to)\b",
+            r"\b(infuriating|maddening|annoying|exhausting|embarrassing|scary|a nightmare)\b",
+            r"\b(I|we) know (being|having|getting|what|how|that|it|this|you)\b",
+            r"\b(must have|would have|will have) (been|felt|caused|cost)\b",
+            r"\byou were (looking forward|counting|relying|waiting|left|stuck|locked)\b",
+            r"\b(locked out|stuck|stranded|in the dark)\b",
+            r"\b(meant|means) (that )?you\b",
+            r"\byour (client|meeting|pitch|presentation|call|interview|exam|holiday|wedding|"
+            r"birthday|guests|order|money)\b",
         ],
         "it": [
             r"\bfrustra", r"\bstress", r"\bpreoccupa", r"\bansia\b",
@@ -92,8 +100,16 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"set up wrong|applied twice|sent to the wrong)\b",
             r"\b(went down|crashed|failed|broke|stopped|timed out) (when|after|because|at|"
             r"during|for)\b",
-            r"\b(our|the) \w+ (ran|charged|sent|applied|picked|packed|shipped|skipped|"
-            r"overwrote|deleted|failed|crashed|missed|went down|stopped)\b",
+            r"\b(our|the|a|an) ([\w-]+ ){1,3}(ran|charged|sent|applied|picked|packed|shipped|"
+            r"skipped|overwrote|deleted|failed|crashed|missed|went down|stopped|expired|locked|"
+            r"treated|merged|mixed up|was to blame|lost|damaged|dropped|misplaced)\b",
+            r"\b(on|from|with|to|at|in|into) the wrong\b",
+            r"\b(which|that|this) (is|was|'s) why\b",
+            r"\b(we|I) (double-booked|mixed up|forgot|overlooked|misread|mislabel\w*|misrouted|"
+            r"sent the wrong|shipped the wrong|packed the wrong|booked|scheduled|set|moved|"
+            r"deployed|shipped|changed|rolled out|released|pushed)\b",
+            r"\b(the|this) (problem|issue|error|outage|delay|failure|mistake) (was|came|started|"
+            r"happened|began|affected)\b",
         ],
         "it": [
             r"\bperch[eé]\b", r"\ba causa d", r"\bcausat", r"\bla causa\b", r"\bil motivo\b",
@@ -132,7 +148,10 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"\b(our|my) (own )?(fault|mistake|error|responsibility|oversight|doing)\b",
             r"\b(we|I) (made|caused) (a|an|this|the|that) (mistake|error)\b",
             r"\b(we|I) (really )?(messed|screwed) (this |it )?up\b",
-            r"\b(this|that|it) (is|was|'s) (entirely |all |completely )?on (us|me)\b",
+            r"\b(this|that|it)( is| was|'s) (entirely |all |completely )?on (us|me)\b",
+            r"\b(was|is|were) (our|my) (job|decision|call|responsibility|mistake|error)\b",
+            r"\b(we|I) (missed|forgot|overlooked) (it|this|that|the)\b",
+            r"\b(the )?(responsibility|fault|mistake) (is|was|lies) (ours|mine|with us)\b",
             r"\b(we|I) (take|accept) (full |complete |total )?(responsibility|ownership)\b",
             r"\b(we|I) (own|owned) (this|it|that|the mistake)\b",
             r"\b(we|I) should (have|'ve)\b",
@@ -184,7 +203,12 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"\b(we|I)('ve| have| has)? (already |now |just )?(fixed|refunded|resolved|restored|"
             r"corrected|issued|reversed|credited|sent|shipped|added|changed|updated|put in place|"
             r"rolled back|reprocessed|replaced|contacted|switched|moved|rebuilt|introduced|"
-            r"cancelled|canceled|voided|booked|arranged)\b",
+            r"cancelled|canceled|voided|booked|arranged|renewed|raised|re-?run|disabled|removed|"
+            r"notified|reassigned|upgraded|separated|set up|given|deployed|patched|increased|"
+            r"reverted|reset|unlocked|extended|waived|covered|started)\b",
+            r"\b(will|should) (arrive|be delivered|be back|reach you|be fixed|be ready|appear)\b",
+            r"\b(is|are) (now )?being (reviewed|fixed|rebuilt|re-?checked|audited|replaced)\b",
+            r"\b(went out|is on its way|are on their way|is in your inbox|has been sent)\b",
             r"\b(we|I)('ll| will| are going to| am going to| are| am) (also )?(now )?(be )?"
             r"(refund\w*|send\w*|fix\w*|follow\w* up|add\w*|review\w*|chang\w*|issu\w*|ship\w*|"
             r"credit\w*|call\w*|email\w*|replac\w*|monitor\w*|contact\w*|get back|updat\w*|"
@@ -192,7 +216,7 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"personally)\b",
             r"\b(going forward|from now on|to prevent|so (that )?(this|it) (doesn'?t|does not|"
             r"can'?t|cannot))\b",
-            r"\b(by|before|until|on or before) (monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+            r"\b(by|before|on or before) (monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
             r"tomorrow|the end of)\b",
             r"\bwithin (\d+|one|two|three|24|48)\b", r"\bnext steps?\b",
             r"\b(has|have|is|are) (now )?been (fixed|refunded|restored|resolved|credited|"
@@ -259,8 +283,8 @@ NON_APOLOGY: dict[str, list[str]] = {
         r"\b(for|about) any (inconvenience|trouble|issues?|disruption|confusion|frustration)\b",
         r"\b(inconvenience|trouble|disruption|confusion) (this|that|it) (may|might) (have )?"
         r"caused\b",
-        r"\bsorry (to hear|(that )?this happened to you|(that )?you (feel|felt|were|are|think|"
-        r"found|had))\b",
+        r"\bsorry (to hear|(that )?this happened to you|(that )?you (feel|felt|think|thought|"
+        r"found|see it|(are|were|feel|felt) (upset|unhappy|disappointed|dissatisfied)))\b",
         r"\bsorry for (the|your) (feelings|frustration|disappointment)\b",
         r"\bregret (any|the) inconvenience\b",
     ],
@@ -330,7 +354,7 @@ BLAME_STRONG: dict[str, list[str]] = {
         r"\b(not|wasn'?t|isn'?t) (our|my) fault\b", r"\b(beyond|outside) (of )?our control\b",
         r"\byou (should have|failed to|forgot to|didn'?t read|did not read|entered|typed|chose|"
         r"missed the)\b",
-        r"\b(user error|on your end|on your side)\b",
+        r"\b(user error|(error|problem|issue|mistake|fault) (was |is )?on your (end|side))\b",
         r"\bas (stated|explained|clearly stated|mentioned) in our (terms|policy|faq)\b",
         r"\b(entirely|completely|solely) (the )?(fault|responsibility) of\b",
         r"\bthere was nothing (we|anyone) could (have )?do(ne)?\b",

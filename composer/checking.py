@@ -258,6 +258,7 @@ def decode_input(data: bytes, where: str = "input") -> str:
 
 # --- sentences ---------------------------------------------------------------------------------
 
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _LATIN_END = re.compile(r"(?<=[.!?…;])[\"')\]»”]*\s+(?=\S)")
 _CJK_END = re.compile(r"(?<=[。！？；])")
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
@@ -595,6 +596,7 @@ def check(
     del plan  # the compose feature will pass its plan; the text is what the customer sees
     started = time.perf_counter()
     validate_text(text)
+    text = text.translate(_QUOTES)
     lang = language or detect_language(text)
     supported = lang in SUPPORTED
     sentences = split_sentences(text)
