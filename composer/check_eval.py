@@ -171,7 +171,8 @@ class CheckEvalResult:
         table = Table(title=f"checker calibration: {self.cases} cases "
                       + ", ".join(f"{k} {v}" for k, v in sorted(self.by_language.items())))
         for column in ("group", "label", "precision", "recall", "tp", "fp", "fn"):
-            table.add_column(column, justify="right" if column not in ("group", "label") else "left")
+            numeric = column not in ("group", "label")
+            table.add_column(column, justify="right" if numeric else "left")
 
         def fmt(value: float | None) -> str:
             if value is None:

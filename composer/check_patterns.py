@@ -20,11 +20,14 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"\bregret(?!\s+to\s+inform)\b",
             r"\bforgive us\b",
         ],
-        "it": [r"\bscus(a|e|ate|i|iamo|arci|armi|arti|ami|atemi|ateci)\b", r"\bdispiac",
+        "it": [r"\bscus(o|a|e|i|ate|iamo|ano|arci|armi|arti|ami|atemi|ateci|aci)\b", r"\bdispiac",
                r"\brammaric", r"\bperdon(o|ate|aci|atemi|ateci)\b"],
-        "es": [r"\bdisculp", r"\blo (siento|sentimos)\b", r"\bsentimos (mucho|much[ií]simo)\b",
+        "es": [r"\bdisculp", r"\blo (siento|sentimos)\b", r"\b(siento|sentimos) que\b",
+               r"\b(siento|sentimos) (mucho|much[ií]simo|de verdad)\b",
+               r"\bsentimos (mucho|much[ií]simo)\b",
                r"\bperd[oó]n", r"\blament(amos|o)\b"],
-        "ru": [r"извин", r"прост(ите|и)\b", r"(?<!к\s)(?<!К\s)сожале", r"виноваты перед"],
+        "ru": [r"извин", r"прост(ите|и)\b", r"(?<!к\s)(?<!К\s)сожале", r"виноваты перед",
+               r"(мне|нам) (очень |искренне |так )?жаль"],
         "zh": [r"抱歉", r"对不起", r"道歉", r"致歉", r"歉意", r"不好意思", r"请原谅"],
     },
     "impact": {
@@ -47,6 +50,8 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"\b(must have|would have|will have) (been|felt|caused|cost)\b",
             r"\byou were (looking forward|counting|relying|waiting|left|stuck|locked)\b",
             r"\b(locked out|stuck|stranded|in the dark)\b",
+            r"\btook (a |the )?(day|morning|afternoon|time) off\b",
+            r"\byou (stayed|took|spent|drove|travell?ed|came|rushed|called|wrote)\b",
             r"\b(meant|means) (that )?you\b",
             r"\byour (client|meeting|pitch|presentation|call|interview|exam|holiday|wedding|"
             r"birthday|guests|order|money)\b",
@@ -59,7 +64,9 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"\b(ti|vi|le|gli) (è|sia|sono) costat", r"\bcosta(to|ta) (tempo|soldi|caro)",
             r"\b(immagino|immaginiamo|capisco|capiamo|sappiamo|so) (bene )?(quanto|come|che)\b",
             r"\btempo (perso|prezioso)\b", r"\bcontav\w* su\b", r"\bsenza (accesso|poter)\b",
-            r"\brovinat", r"\bscomod",
+            r"\brovinat", r"\bscomod", r"\b(per niente|per nulla|inutilmente|a vuoto)\b",
+            r"\b(ore|giorni|settimane|mesi) di attesa\b",
+            r"\b(preso|chiesto|prendere|chiedere) (un |una |dei )?(permesso|giorno libero|ferie)",
         ],
         "es": [
             r"\bfrustra", r"\bestr[eé]s", r"\bpreocupa", r"\bangusti",
@@ -71,7 +78,9 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"\b(imagino|imaginamos|entiendo|entendemos|sabemos|sé) (bien )?"
             r"(lo|cuánto|cuanto|que|cómo|como)\b",
             r"\btiempo perdido\b", r"\bconfi(aba|aban|ó|aste|ado) en\b", r"\bsin (acceso|poder)\b",
-            r"\barruin", r"\bdolor de cabeza\b",
+            r"\barruin", r"\bdolor de cabeza\b", r"\b(pudier|tuvier|perdier|quedar)\w*\b",
+            r"\b(lleva|lleve|llevas|lleves|llevaba) (\w+ )?(semana|semanas|días|horas|mes|meses)\b",
+            r"\b(pedir|pidió|pediste|pedido) (otro |un )?(día libre|permiso)\b",
         ],
         "ru": [
             r"расстро", r"неприятн", r"стресс", r"беспокой", r"волновал", r"нервн",
@@ -79,13 +88,17 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"ваш\w* (клиент|покупател|гост|сотрудник|бизнес)",
             r"(понима\w*|представля\w*|знаем|знаю)\s*,? (как|насколько|что|сколько)",
             r"потерянн\w* врем", r"(без|не было) доступа", r"рассчитывал", r"потрачен",
-            r"сорвал", r"(стоило|обошлось) вам",
+            r"сорвал", r"(стоило|обошлось) вам", r"не (могли|смогли|мог|могла|смог|смогла)\b",
+            r"отгул", r"отпрос", r"прожд", r"(вас|вам) не (пустили|дали|продали|выдали)",
+            r"(вы|вам) (заплатили|отпросились|взяли|потратили)", r"встревож",
+            r"неловк", r"испорч", r"испортил",
         ],
         "zh": [
             r"沮丧", r"焦虑", r"担心", r"困扰", r"烦恼", r"着急", r"麻烦",
             r"(您|你)(不得不|损失|无法|没能|白白|多付|等了|浪费|只能|一直在等)",
             r"(您|你)的(客户|团队|生意|业务|时间|计划|周末|员工|顾客)",
             r"(理解|明白|知道|想象)(这|您|你|此|得到)", r"耽误", r"影响了(您|你)", r"浪费了",
+            r"(无法|没能|没法)", r"损失", r"等了", r"等待", r"白跑", r"请了\S{0,3}假", r"只能",
         ],
     },
     "explanation": {
@@ -105,6 +118,7 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"treated|merged|mixed up|was to blame|lost|damaged|dropped|misplaced)\b",
             r"\b(on|from|with|to|at|in|into) the wrong\b",
             r"\b(which|that|this) (is|was|'s) why\b",
+            r"\b(error|bug|fault|problem|issue|glitch) (occurred |happened )?in (the|our)\b",
             r"\b(we|I) (double-booked|mixed up|forgot|overlooked|misread|mislabel\w*|misrouted|"
             r"sent the wrong|shipped the wrong|packed the wrong|booked|scheduled|set|moved|"
             r"deployed|shipped|changed|rolled out|released|pushed)\b",
@@ -119,8 +133,13 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"\b(abbiamo|ho) (scoperto|individuato|capito|verificato|ricostruito) (che|cosa|il|la|"
             r"l')",
             r"\b(è|e') (andato|andata) storto\b", r"\bin pratica\b", r"\bè successo che\b",
-            r"\b(il|la|lo|l'|un|una) \w+ (ha|aveva) (addebitato|inviato|applicato|saltato|"
-            r"sovrascritto|cancellato|smesso|bloccato)",
+            r"\b(il|la|lo|l'|un|una|nostro|nostra) ([\w']+ ){1,4}(ha|aveva|hanno|avevano) "
+            r"(addebitato|inviato|applicato|saltato|sovrascritto|cancellato|smesso|bloccato|"
+            r"letto|spento|ripetuto|perso|assegnato|copiato|stampato)",
+            r"\b(è|e') (nato|nata|dovuto|dovuta|derivato|partito) (da|a)\b",
+            r"\b(il|l') (problema|errore|guasto|ritardo|disguido) (è|era|nasce|deriva)\b",
+            r"\bnon (era|è|erano|sono) stat[oaie] \w+", r"\bper errore\b",
+            r"\b(sono|è) stat[oaie] \w+ quando\b",
         ],
         "es": [
             r"\bporque\b", r"\bcausad[oa]\b", r"\bdebido a\b", r"\bla causa\b", r"\bel motivo\b",
@@ -128,19 +147,29 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"\bun (error|fallo|bug|problema) (en|de|del|durante|con|al)\b",
             r"\b(descubrimos|detectamos|identificamos|comprobamos|vimos) (que|el|la|un|una)\b",
             r"\bocurri[oó] (cuando|porque|que|al)\b", r"\bse debi[oó] a\b",
-            r"\b(el|la|un|una|nuestro|nuestra) \w+ (cobr[oó]|envi[oó]|aplic[oó]|borr[oó]|"
-            r"fall[oó]|se cay[oó]|dej[oó] de)\b",
+            r"\b(el|la|un|una|nuestro|nuestra|que) ([\w-]+ ){0,8}(cobr[oó]|envi[oó]|aplic[oó]|"
+            r"borr[oó]|fall[oó]|se cay[oó]|dej[oó] de|volvi[oó] a|cerr[oó]|extravi[oó]|perdi[oó]|"
+            r"entendi[oó]|ley[oó]|dej[oó]|separamos|etiquetamos|olvidamos|confundimos)\b",
+            r"\b(el|la|los|las) \w+ equivocad[oa]s?\b", r"\bpor (un|una) (error|fallo|descuido)\b",
+            r"\b(el|los)? ?(error|errores|fallo|fallos|problema) (en|de|del|durante|con|al) (la|"
+            r"el|los|las|nuestro|nuestra)\b",
+            r"\b(tenía|tuvo|contenía) (una|un) (errata|error|fallo)\b", r"\bvino de\b",
+            r"\b(por error|err[oó]neamente)\b", r"\bse produjo (por|debido|a causa)\b",
         ],
         "ru": [
             r"потому что", r"из-за", r"причин", r"вызван", r"что (случилось|произошло)",
             r"дело в том", r"(ошибк\w*|сбой|сбоя|баг) (в|на|при|во) ",
             r"(выяснил\w*|обнаружил\w*|установил\w*|нашли|оказалось)\s*,?\s*(что|причин)?",
-            r"(произошло|случилось) (так|это|из-за)", r"в результате",
+            r"(произошло|случилось) (так|это|из-за)", r"в результате", r"так как", r"по вине",
+            r"(ошибочно|по ошибке)", r"(неправильно|неверно) \w+",
+            r"(перепутал|не обработал|не попал|не отправил|удалили|указал неверн|отсканировал не)",
         ],
         "zh": [
             r"因为", r"由于", r"原因", r"导致", r"造成", r"是这样的", r"经过",
             r"(系统|程序|服务器|脚本|代码|仓库|接口|配置)\S{0,6}(故障|错误|漏洞|bug|问题|出错|宕机)",
-            r"我们(发现|查明|确认|排查)",
+            r"我们(发现|查明|确认|排查)", r"出在",
+            r"(弄混|贴反|漏看|漏发|误删|错误地|套用|放少|重复计算|重复出售)",
+            r"(选|开|发|写|拿|填|贴|算|打|弄|搞|记|看|寄|送|装)错",
         ],
     },
     "responsibility": {
@@ -148,7 +177,8 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"\b(our|my) (own )?(fault|mistake|error|responsibility|oversight|doing)\b",
             r"\b(we|I) (made|caused) (a|an|this|the|that) (mistake|error)\b",
             r"\b(we|I) (really )?(messed|screwed) (this |it )?up\b",
-            r"\b(this|that|it)( is| was|'s) (entirely |all |completely )?on (us|me)\b",
+            r"\b(this|that|it|that one|this one)( is| was|'s) (entirely |all |completely )?"
+            r"on (us|me)\b",
             r"\b(was|is|were) (our|my) (job|decision|call|responsibility|mistake|error)\b",
             r"\b(we|I) (missed|forgot|overlooked) (it|this|that|the)\b",
             r"\b(the )?(responsibility|fault|mistake) (is|was|lies) (ours|mine|with us)\b",
@@ -172,6 +202,8 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"\b(abbiamo|ho) commesso (un|l'|questo|quest') ?errore\b",
             r"\b(vi|ti|la|le) (abbiamo|ho) delus", r"\bnon (abbiamo|ho) (controllato|verificato)\b",
             r"\b(è|e') stato un (nostro|mio) errore\b", r"\bnessuna scusa\b",
+            r"\berrore ([\w']+ ){0,3}(nostro|mio)\b", r"\b(nostra|mia) (svista|disattenzione)\b",
+            r"\b(l'errore|la colpa|lo sbaglio|la svista) (è|è stato|è stata|era) (nostr|mi)",
         ],
         "es": [
             r"\bculpa (nuestra|mía|mia)\b", r"\b(nuestro|mi) error\b", r"\berror (nuestro|mío)\b",
@@ -179,6 +211,9 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"\b(hemos|he) cometido (un|el|este) error\b", r"\bcometimos (un|el|este) error\b",
             r"\b(asumimos|asumo) (toda |la |plena |total )*responsabilidad\b",
             r"\bresponsabilidad (es )?(nuestra|mía)\b", r"\bdeber[ií]a(mos)? haber\b",
+            r"\b(el )?error (fue|es|ha sido) (nuestro|mío)\b",
+            r"\b(la )?culpa (es|fue) (nuestra|mía)\b",
+            r"\berror ([\w]+ ){0,3}(nuestro|mío)\b",
             r"\b(le|te|les|los|las) (fallamos|hemos fallado)\b",
             r"\bno (revisamos|comprobamos|verificamos)\b", r"\bsin excusas\b",
         ],
@@ -193,7 +228,8 @@ STEPS: dict[str, dict[str, list[str]]] = {
         ],
         "zh": [
             r"我们的(错|失误|过失|责任|疏忽|问题)", r"是我们\S{0,2}(错|失误|责任|疏忽)",
-            r"我们(犯了|出了)\S{0,3}错", r"责任(完全)?在(我们|我)", r"(我们|我)(承担|负)\S{0,4}责任",
+            r"我们(犯了|出了)\S{0,3}错", r"责任(完全)?在(我们|我)",
+            r"(我们|我)(承担|负)\S{0,4}责任",
             r"我们本(应|该)", r"我们(没有|没)(检查|核实|做好|测试|发现)", r"辜负", r"让您失望",
             r"我的错", r"我们搞砸", r"没有任何借口",
         ],
@@ -205,7 +241,9 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"rolled back|reprocessed|replaced|contacted|switched|moved|rebuilt|introduced|"
             r"cancelled|canceled|voided|booked|arranged|renewed|raised|re-?run|disabled|removed|"
             r"notified|reassigned|upgraded|separated|set up|given|deployed|patched|increased|"
-            r"reverted|reset|unlocked|extended|waived|covered|started)\b",
+            r"reverted|reset|unlocked|extended|waived|covered|started|put|made|built|rebooked|"
+            r"rescheduled|scheduled)\b",
+            r"\b(is|are|has been|have been) (re)?(booked|scheduled) for\b",
             r"\b(will|should) (arrive|be delivered|be back|reach you|be fixed|be ready|appear)\b",
             r"\b(is|are) (now )?being (reviewed|fixed|rebuilt|re-?checked|audited|replaced)\b",
             r"\b(went out|is on its way|are on their way|is in your inbox|has been sent)\b",
@@ -226,22 +264,28 @@ STEPS: dict[str, dict[str, list[str]]] = {
         "it": [
             r"\b(abbiamo|ho) (già |ora |appena )?(risolto|rimborsato|corretto|sistemato|"
             r"ripristinato|emesso|inviato|spedito|aggiunto|cambiato|aggiornato|introdotto|"
-            r"accreditato|sostituito|annullato|stornato|rispedito|bloccato|attivato|separato)\b",
+            r"accreditato|sostituito|annullato|stornato|rispedito|bloccato|attivato|separato|"
+            r"prolungato|esteso|rifatto|ristampato|recuperato|spostato|fissato|riprogrammato)\b",
             r"\b(rimborseremo|invieremo|ricontatteremo|aggiorneremo|correggeremo|sistemeremo|"
             r"aggiungeremo|introdurremo|spediremo|accrediteremo|controlleremo|verificheremo|"
             r"scriveremo|chiameremo|pubblicheremo|riceverai|riceverà|riceverete|ti scriverò|"
-            r"ti richiamerò|ti aggiornerò|vi aggiorneremo)\b",
+            r"ti richiamerò|ti aggiornerò|vi aggiorneremo|arriverà|arriveranno|rimborsiamo)\b",
             r"\bd'ora in (poi|avanti)\b", r"\bper evitare\b", r"\bin modo che non\b",
             r"\bentro (\d+|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|domani|fine|"
-            r"oggi|stasera)\b",
-            r"\bprossim\w* pass", r"\b(è|e') (già |ora )?(stat[oa] )?(risolt|rimborsat|ripristinat|"
-            r"corrett|accreditat|sistemat)\w*",
+            r"oggi|stasera|\w+ (giorni|ore|settimane))\b",
+            r"\bprossim\w* pass", r"\b(è|e'|sono) (già |ora )?(stat[oaie] )?(risolt|rimborsat|"
+            r"ripristinat|corrett|accreditat|sistemat|annullat|recuperat|spedit|inviat|fissat)\w*",
             r"\b(sono|è) (già )?in viaggio\b", r"\bda oggi\b",
         ],
         "es": [
             r"\b(hemos|he) (ya )?(solucionado|corregido|reembolsado|arreglado|restablecido|"
             r"emitido|enviado|añadido|cambiado|actualizado|implementado|acreditado|reemplazado|"
-            r"anulado|revertido|devuelto|bloqueado|activado|separado|introducido)\b",
+            r"anulado|revertido|devuelto|bloqueado|activado|separado|introducido|descontado|"
+            r"retirado|desactivado|cerrado|cambiado|reservado|reprogramado)\b",
+            r"\b(ya|ahora) (usamos|revisamos|comprobamos|verificamos|enviamos|probamos|lo tiene)\b",
+            r"\b(lo|la|los|las) recibirá(s|n)?\b",
+            r"\b(sale|salen|llegará|llegarán) (hoy|mañana)\b",
+            r"\b(se ha|se han) (anulado|corregido|devuelto|restablecido)\b", r"\bte llamará\b",
             r"\b(reembolsaremos|enviaremos|revisaremos|corregiremos|añadiremos|implementaremos|"
             r"acreditaremos|cambiaremos|contactaremos|escribiremos|llamaremos|mantendremos|"
             r"publicaremos|devolveremos|recibirá|recibirás|recibirán|le escribiré|te escribiré|"
@@ -263,11 +307,16 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"(теперь|отныне|впредь|чтобы (это|такое|подобное) (не|больше не))",
             r"в течение (\d+|одного|двух|трёх|трех|суток|дня|недели)",
             r"до (понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья|конца|завтра)",
-            r"\bзавтра\b", r"(уже )?(исправлен\w*|восстановлен\w*|возвращен\w*|начислен\w*)",
+            r"\bзавтра\b", r"(уже )?(исправлен\w*|восстановлен\w*|возвращен\w*|начислен\w*|"
+            r"зачислен\w*|перенаправлен\w*|пересчитан\w*|назначен\w* на)",
+            r"(придёт|придет|придут|приедет|будет возвращен\w*)",
+            r"(мы|я) (уже )?(сняли|продлили|откатили|записали|перевели|пересчитали)",
         ],
         "zh": [
-            r"(我们|我)(已|已经)\S{0,4}(修复|退还|退款|恢复|更正|补发|发送|增加|添加|调整|更新|上线|"
-            r"加入|取消|安排|处理|寄出|冻结|撤回|分开)",
+            r"(我们|我)(已|已经)\S{0,6}(修复|退|恢复|更正|补|发|增加|添加|调整|更新|上线|加入|取消|"
+            r"安排|处理|寄|冻结|撤回|分开|重新|免除|关闭|找回|改为|预约)",
+            r"(明天|今晚|今天|后天)\S{0,8}(送达|上门|到|发出|寄出|联系)", r"已于",
+            r"将(在|于)?\S{0,10}(送达|寄|发|到账|联系|发布|更换|上门)",
             r"(我们|我)(将|会)\S{0,6}(退|补|修|发|联系|通知|更新|增加|上线|加入|检查|审查|安排|寄)",
             r"已(经)?(修复|退还|退款|恢复|到账|补发|安排|寄出)", r"为了(避免|防止)", r"今后",
             r"从(今天|现在)起", r"(\d+|一|两|三|二十四|四十八)(个)?(工作日|小时|天)内",
@@ -295,8 +344,9 @@ NON_APOLOGY: dict[str, list[str]] = {
         r"\bdisagi(o)? (che )?(questo|ciò) (possa|potrebbe) (aver|avere) caus",
     ],
     "es": [
-        r"\b(las |cualquier |posibles |toda )(molestias|inconveniente|inconvenientes|"
-        r"trastorno)s?\b(?! (de|que) (tuvo|tuviste|le|te))",
+        r"\b(disculp\w*|perd[oó]n\w*|lament\w*|sentimos)\s+(por\s+)?(las|cualquier|posibles|"
+        r"toda|todas las) (molestias|inconvenientes?|trastornos?)\b",
+        r"\b(molestias|inconvenientes) (ocasionad|causad)\w*",
         r"\blamentamos que (usted |tú )?(se sienta|te sientas|se haya sentido|piense|pienses)",
         r"\blo (siento|sentimos) si (se sintió|te sentiste|le molestó|te molestó)\b",
     ],
@@ -343,7 +393,7 @@ CONDITIONAL: dict[str, list[str]] = {
         r"если (вы|кто-то) (был|была|были) (затронут|задет|огорч)",
     ],
     "zh": [
-        r"(如果|若|如|假如)(有)?(给|对)?(您|你|各位)?\S{0,8}(造成|带来|受到|影响)\S{0,12}"
+        r"(如果|若|如|假如)(有)?(给|对)?(您|你|各位)?\S{0,15}(造成|带来|受到|影响)\S{0,12}"
         r"(抱歉|歉意|谅解|对不起)",
         r"如有不便", r"若有不便", r"如果您(受到|被)影响",
     ],
@@ -379,8 +429,10 @@ BLAME_STRONG: dict[str, list[str]] = {
         r"как указано в (наших )?(правилах|условиях|оферте)", r"целиком (на совести|по вине)",
     ],
     "zh": [
-        r"(不是|并非|非)(我们|我方)的?(错|责任|过错|原因)", r"不可抗力", r"(您|你)(应该|本应|没有仔细|自己)",
-        r"(超出|不在)我们(的)?(控制|掌控)", r"完全是\S{0,8}(的)?(责任|问题|过错)",
+        r"(不是|并非|非)(我们|我方)的?(错|责任|过错|原因)", r"不可抗力",
+        r"(您|你)(应该|本应|没有仔细|自己)",
+        r"(超出|不在)我们(的)?(控制|掌控)",
+        r"完全是(?!我们|我方|我的)\S{0,8}(的)?(责任|问题|过错)",
         r"(用户|您)(操作)?(失误|错误)",
     ],
 }
@@ -425,7 +477,8 @@ PASSIVE_STRONG: dict[str, list[str]] = {
            r"\bthe (situation|matter|issue) (was|has been) not (handled|managed)\b"],
     "it": [r"\bsono stat[ie] commess[ie] (degli |alcuni )?errori\b",
            r"\b(è|e') stat[oa] commess[oa] (un|qualche) (errore|svista)\b"],
-    "es": [r"\bse (cometieron|han cometido|ha cometido|cometió) (algunos |unos )?(errores|un error)\b"],
+    "es": [r"\bse (cometieron|han cometido|ha cometido|cometió) (algunos |unos )?(errores|"
+           r"un error)\b"],
     "ru": [r"(были|была) допущен\w* (некотор\w* )?ошибк"],
     "zh": [r"(出现|发生|存在)了?(一些|某些)(错误|失误|疏漏)"],
 }
@@ -446,7 +499,8 @@ PASSIVE_WEAK: dict[str, list[str]] = {
     "ru": [r"(произошл\w*|возникл\w*|случил\w*) (техническ\w* )?(ошибк|сбой|проблем|"
            r"недоразумени)", r"(был|была|было|были) (отправлен|списан|применен|удален)\w* "
            r"(по ошибке|ошибочно)"],
-    "zh": [r"(出现|发生)了?(一个|一次)?(错误|失误|问题|故障)", r"被(错误|误)(地)?(发送|扣款|扣费|发出)"],
+    "zh": [r"(出现|发生)了?(一个|一次)?(错误|失误|问题|故障)",
+           r"被(错误|误)(地)?(发送|扣款|扣费|发出)"],
 }
 
 TRIVIALIZING: dict[str, list[str]] = {
@@ -479,12 +533,14 @@ TRIVIALIZING: dict[str, list[str]] = {
     "ru": [
         r"друг\w* (клиент|пользовател|покупател)\w* (не|никаких|без)", r"ничего страшного",
         r"(незначительн|небольш|мелк)\w* (сбой|ошибк|задержк|неудобств|проблем|недочёт|недочет)",
-        r"большинство (клиентов|пользователей) (даже )?(не|ничего)", r"(всего|лишь) (пару|несколько) "
+        r"большинство (клиентов|пользователей) (даже )?(не|ничего)",
+        r"(всего|лишь) (пару|несколько) "
         r"(минут|часов)", r"(ни у кого|никто) (больше|другой|из других)",
     ],
     "zh": [
         r"其他(客户|用户|顾客)(都)?(没有|没|并未|都没)", r"(只是|仅仅是|不过是)(一个)?(小|一点)",
-        r"小(问题|故障|插曲|失误)", r"没什么大不了", r"大(多数|部分)(用户|客户|顾客)(都)?(没有|没|不会|并未)",
+        r"小(问题|故障|插曲|失误)", r"没什么大不了",
+        r"大(多数|部分)(用户|客户|顾客)(都)?(没有|没|不会|并未)",
         r"(只有|仅)(几|短短)(分钟|个小时)",
     ],
 }
@@ -535,10 +591,11 @@ HAPPIER_PROMISE: dict[str, list[str]] = {
            r"\bancora più (soddisfatt|content|felic)", r"\bcontent\w* che sia successo\b"],
     "es": [r"\bmás (satisfech|content|feliz|felices)\w* (que|de lo que) (antes|nunca|estaba)",
            r"\b(aún|todavía) más (satisfech|content|feliz)", r"\bcontent\w* de que haya pasado\b"],
-    "ru": [r"(довольн|счастлив)\w* (даже )?(больше|сильнее),? чем (раньше|прежде|до)",
+    "ru": [r"(довольн|счастлив)\w* (\w+ ){0,2}(больше|сильнее),? чем (раньше|прежде|до)",
            r"(ещё|еще) (больше|более) довольн", r"счастливее, чем (раньше|прежде)",
            r"(останетесь|будете) (даже )?(довольнее|счастливее)"],
-    "zh": [r"比(以前|之前|过去|原来)更(满意|开心|满足|喜欢|高兴)", r"(更加|更)(满意|开心)于(从前|以往)"],
+    "zh": [r"比(以前|之前|过去|原来)更(满意|开心|满足|喜欢|高兴)",
+           r"(更加|更)(满意|开心)于(从前|以往)"],
 }
 
 FORGIVENESS: dict[str, list[str]] = {
@@ -570,28 +627,36 @@ OFFER_TYPES: dict[str, dict[str, list[str]]] = {
     "voucher": {
         "en": [r"\bvoucher\b", r"\bcoupon\b", r"\bdiscount\b", r"\b(store |account |service )?"
                r"credit\b", r"\bgift card\b", r"\b(promo|discount) code\b", r"\boff your next\b",
-               r"\b\d+ ?% off\b"],
+               r"\b\d+ ?% off\b", r"\bfree (month|months|year|week|weeks)\b",
+               r"\b(days?|weeks?|months?) of (free )?(service|credit)\b"],
         "it": [r"\bbuono\b", r"\bsconto\b", r"\bcredito\b", r"\bcoupon\b", r"\bcodice\b",
+               r"\b(mese|mesi|settimana|settimane|giorni) (di servizio )?(gratis|gratuit\w*|"
+               r"in omaggio)\b",
                r"\bvoucher\b", r"\bgift card\b"],
         "es": [r"\bvale\b", r"\bcup[oó]n\b", r"\bdescuento\b", r"\bcr[eé]dito\b",
+               r"\b(mes|meses|semana|semanas|días) (de servicio )?(gratis|gratuitos?|de regalo)\b",
                r"\btarjeta regalo\b", r"\bc[oó]digo\b"],
         "ru": [r"купон", r"скидк", r"промокод", r"бонус", r"сертификат", r"на (ваш )?(счёт|счет|"
-               r"баланс)"],
-        "zh": [r"优惠券", r"折扣", r"代金券", r"积分", r"抵用", r"余额", r"优惠码", r"打\S折"],
+               r"баланс)", r"бесплатн\w* (обслуживани|месяц|дн|недел|доступ)",
+               r"(дн|месяц|недел)\w* бесплатн"],
+        "zh": [r"优惠券", r"折扣", r"代金券", r"抵用", r"余额", r"优惠码", r"打\S折",
+               r"(补偿|赠送|提供)\S{0,6}(服务时长|免费|会员|天|个月)", r"免费(使用|会员)"],
     },
     "exchange": {
         "en": [r"\breplacement\b", r"\bexchange\b", r"\bresend\w*", r"\bre-?ship\w*",
                r"\bsend you (a|the) (new|correct|right)\b", r"\bredo\b", r"\bre-?do\b",
                r"\bredeliver\w*"],
-        "it": [r"\bsostitu\w*", r"\bcambio\b", r"\brispedi\w*", r"\brinvi\w*", r"\bnuov[oa] "
+        "it": [r"\bsostitu\w*", r"\bcambio (merce|prodotto|taglia|articolo)\b", r"\brispedi\w*",
+               r"\brinvi\w*", r"\bnuov[oa] "
                r"(spedizione|consegna)\b", r"\brifare\b"],
-        "es": [r"\breemplaz\w*", r"\bsustitu\w*", r"\bcambio\b", r"\breenvi\w*",
+        "es": [r"\breemplaz\w*", r"\bsustitu\w*",
+               r"\bcambio (de|del) (producto|talla|art[ií]culo)\b", r"\breenvi\w*",
                r"\bnuevo env[ií]o\b", r"\brehacer\b"],
         "ru": [r"замен", r"обмен", r"отправ\w* (заново|повторно|новый|новую)", r"переделаем"],
         "zh": [r"换货", r"补发", r"重新(发送|发货|寄出|寄)", r"更换", r"换一"],
     },
     "upgrade": {
-        "en": [r"\bupgrad\w*", r"\bpremium (plan|tier)\b", r"\bfree (month|months|year)\b"],
+        "en": [r"\bupgrad\w*", r"\bpremium (plan|tier)\b"],
         "it": [r"\bupgrade\b", r"\bpiano premium\b", r"\bpasst?aggio (al|a) premium\b"],
         "es": [r"\bmejora de plan\b", r"\bplan premium\b", r"\bactualiza\w* (a|al) premium\b"],
         "ru": [r"апгрейд", r"премиум", r"повышени\w* тарифа"],
@@ -632,10 +697,15 @@ TRIVIAL_INCIDENT: list[str] = [
     r"\bcodice (promo|promozionale|sconto) (errato|sbagliato|non valido)\b",
     r"\benviad\w* dos veces\b", r"\benv[ií]o duplicado\b", r"\berrata\b",
     r"\berror (tipogr[aá]fico|de tipeo)\b",
-    r"\bc[oó]digo (promocional|de descuento) (err[oó]neo|equivocado|incorrecto|no v[aá]lido)\b",
+    r"\bc[oó]digo (promocional|de descuento)\b.{0,30}\b(err[oó]neo|equivocado|incorrecto|"
+    r"no v[aá]lido|no funciona)",
+    r"\bcodice (promo|promozionale|sconto)\b.{0,30}\b(errato|sbagliato|non valido|non funziona)",
+    r"\b(promo|discount|coupon) code\b.{0,30}\b(wrong|broken|invalid|expired|incorrect|"
+    r"didn'?t work)\b", r"промокод.{0,30}(неверн|неправильн|не работал|не действ)",
     r"(отправлен\w*|пришл\w*|ушл\w*) дважды", r"повторн\w* (рассылк|отправк)", r"дубл\w* письм",
     r"опечатк", r"(неверн|неправильн|нерабоч)\w* промокод",
-    r"重复发送", r"发了两次", r"重复的?邮件", r"错别字", r"笔误", r"拼写错误", r"优惠码(错误|有误|无效)",
+    r"重复发送", r"发了两次", r"重复的?邮件", r"错别字", r"笔误", r"拼写错误",
+    r"优惠码(错误|有误|无效)",
 ]
 
 FAULTY_PRODUCT: list[str] = [
@@ -656,12 +726,12 @@ SERIOUS_HARM: list[str] = [
     r"(数据泄露|未经授权|重复扣款|数据丢失|扣了两次)",
 ]
 
-PLACEHOLDERS: list[str] = [
-    r"\[\[[^\]]*\]\]", r"\{\{[^}]*\}\}", r"\{[A-Za-z_][A-Za-z0-9_ ]{0,30}\}",
-    r"<(?!/?(?:br|p|b|i|a|div|span|strong|em|ul|li|ol)\b)[A-Za-z_][A-Za-z0-9_ ]{0,30}>",
+PLACEHOLDERS: list[str] = [  # matched case-sensitively: "TODO" yes, Spanish "todo" no
+    r"\[\[[^\]]*\]\]", r"\{\{[^}]*\}\}", r"\{[^\W\d][\w ]{0,30}\}",
+    r"<(?!/?(?:br|p|b|i|a|div|span|strong|em|ul|li|ol)\b)[^\W\d][\w ]{0,30}>",
     r"\b(TODO|TBD|XXX+|FIXME|INSERT|PLACEHOLDER)\b",
-    r"\[(?:[^\]\n]{0,40}\b(?:name|date|amount|link|insert|customer|company|order|number|"
-    r"time|product)\b[^\]\n]{0,40})\]",
-    r"\[(?:[A-Z][A-Z _]{2,40})\]", r"【[^】]{1,20}】", r"\[(?:имя|дата|сумма|ссылка|клиент)[^\]]*\]",
-    r"\[(?:nome|data|importo|cliente|nombre|fecha|importe)[^\]]*\]",
+    r"(?i:\[[^\]\n]{0,40}\b(?:name|date|amount|link|insert|customer|company|order|number|"
+    r"time|product|nome|data|importo|cliente|nombre|fecha|importe|имя|дата|сумма|ссылка|"
+    r"клиент)\b[^\]\n]{0,40}\])",
+    r"\[[A-ZА-Я][A-ZА-Я _]{2,40}\]", r"【[^】]{1,20}】",
 ]

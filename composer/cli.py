@@ -108,13 +108,15 @@ def kb_search(
     if as_json:
         out.print_json(json.dumps([hit.as_dict() for hit in hits]))
         return
-    table = Table(title=f"cards for {query!r}", show_lines=False)
-    for column in ("score", "id", "kind", "title", "source"):
-        table.add_column(column)
+    table = Table(title=f"cards for {query!r}", expand=True)
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("title", ratio=1)
+    table.add_column("source", no_wrap=True)
     for hit in hits:
-        card = hit.card
         table.add_row(
-            f"{hit.score:.3f}", card.id, card.kind, card.title, f"{card.source.file}"
+            f"{hit.score:.3f}", hit.card.id, hit.card.title,
+            f"{hit.source_publisher} ({hit.source_language})",
         )
     out.print(table)
 
@@ -163,6 +165,61 @@ def eval_retrieval(
         out.print_json(json.dumps(result.as_dict()))
         return
     out.print(result.table())
+
+
+@app.command("check")
+def check_command(
+    source: Annotated[str, typer.Argument(metavar="FILE|-", help="The apology; '-' reads stdin.")],
+    incident: Annotated[
+        str | None, typer.Option("--incident", help="What happened, in a sentence or two.")
+    ] = None,
+    severity: Annotated[
+        str | None, typer.Option("--severity", help="trivial, low, medium, high or critical.")
+    ] = None,
+    loss: Annotated[
+        str | None, typer.Option("--loss", help="What the customer lost: '120 EUR', '3 hours'.")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language code; default: detected.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check an apology against the rubric, anti-patterns and compensation rules.
+
+    Exit 0 when ready (or no apology is due), 1 when it needs changes, 2 on a usage error.
+    """
+    from composer.checking import check, incident_from_options, read_check_input, render_report
+
+    text = read_check_input(source)
+    report = check(text, incident_from_options(incident, severity, loss), language=lang)
+    if as_json:
+        out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        out.print(render_report(report))
+    raise typer.Exit(1 if report.verdict == "needs_changes" else 0)
+
+
+@eval_app.command("check")
+def eval_check(
+    cases: Annotated[
+        Path | None,
+        typer.Option("--cases", help="A directory of case YAMLs (default: the shipped set)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Precision and recall per rubric step, anti-pattern and compensation finding."""
+    from composer.check_eval import evaluate_check
+
+    result = evaluate_check(cases)
+    if as_json:
+        out.print_json(json.dumps(result.as_dict(), ensure_ascii=False))
+        return
+    out.print(result.table())
+    low = result.below_target()
+    if low:
+        out.print(f"[red]below target:[/] {', '.join(low)}")
+    for mistake in result.mistakes:
+        out.print(f"  [dim]{mistake}[/]")
 
 
 def main() -> None:

@@ -51,6 +51,8 @@ class StoreConfig:
     ) -> StoreConfig:
         if path is not None and url:
             raise StoreError("give either --store PATH or --chroma-url URL, not both")
+        if embedder is not None:
+            get_embedder(embedder)  # fail on a bad name before touching any store
         if url:
             parsed = urlparse(url)
             if parsed.scheme not in ("http", "https") or not parsed.hostname:
@@ -210,8 +212,12 @@ def _fill(collection, cards: tuple[Card, ...], progress: bool) -> None:
 
 
 def _move_aside(path: Path) -> Path:
+    """Keep a broken store for inspection and forget Chroma's cached handle to it."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
     broken = path.with_name(f"{path.name}.broken-{int(time.time())}")
     shutil.move(str(path), str(broken))
+    SharedSystemClient.clear_system_cache()
     return broken
 
 

@@ -1,0 +1,234 @@
+"""The checker as a support lead would notice it: verdicts, evidence, languages, CLI exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from composer.check_eval import TARGET, evaluate_check
+from composer.checking import (
+    CheckInputError,
+    Report,
+    bench_check,
+    check,
+    find_amounts,
+    split_sentences,
+)
+from composer.cli import app
+from composer.incident import Incident, parse_loss
+
+ROOT = Path(__file__).resolve().parent.parent
+
+GOOD_EN = """Hi Priya,
+
+I'm sorry we charged you twice for your annual plan this week. That was our mistake.
+I know seeing an extra $129 leave your account is alarming, and you had to chase us for an answer.
+What happened: a retry job in our billing system ran the payment again after a slow confirmation.
+We have refunded the second charge of $129 in full; it will be back on your card within 5 days.
+We've also disabled the retry job, and I'll write to you on Thursday to confirm the refund arrived.
+
+Tom, Billing Support
+"""
+
+
+def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run the console entry point the way `compose` does, so main()'s error handling applies."""
+    code = (
+        "import sys; from composer.cli import main; "
+        "sys.argv = ['compose', *sys.argv[1:]]; main()"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=ROOT, input=stdin, capture_output=True,
+        timeout=120,
+    )
+
+
+def test_good_english_apology_is_ready() -> None:
+    incident = Incident(text="charged twice", severity="high", loss=parse_loss("129 USD"))
+    report = check(GOOD_EN, incident)
+    assert report.verdict == "ready", report.failed_items()
+    assert all(step.passed and step.evidence for step in report.steps.values())
+    assert report.score >= 90
+    assert report.failed_items() == []
+
+
+def test_any_inconvenience_is_flagged_with_evidence() -> None:
+    report = check("Dear customer,\n\nWe are sorry for any inconvenience this may have caused.")
+    names = {f.name: f for f in report.anti_patterns}
+    assert "non_apology" in names
+    assert "any inconvenience" in names["non_apology"].evidence[0]
+    assert not report.steps["regret"].passed
+    assert report.verdict == "needs_changes"
+    assert any(item.startswith("non_apology:") for item in report.failed_items())
+
+
+def test_chinese_text_splits_into_sentences_and_passes_regret() -> None:
+    text = (
+        "王女士您好：\n非常抱歉，您的订单被我们发错了！"
+        "这是我们的错。我们已经为您补发，明天送达。"
+    )
+    sentences = split_sentences(text)
+    assert sentences == [
+        "王女士您好：",
+        "非常抱歉，您的订单被我们发错了！",
+        "这是我们的错。",
+        "我们已经为您补发，明天送达。",
+    ]
+    report = check(text)
+    assert report.language == "zh"
+    assert report.steps["regret"].passed
+    assert report.steps["responsibility"].passed
+
+
+def test_spanish_conditional_apology_is_flagged() -> None:
+    text = (
+        "Hola, Pablo:\n\nPedimos disculpas si te has visto afectado por los cobros duplicados. "
+        "Ya hemos devuelto todos los cobros."
+    )
+    report = check(text)
+    assert report.language == "es"
+    assert "conditional_apology" in {f.name for f in report.anti_patterns}
+    assert not report.steps["regret"].passed
+
+
+def test_refund_over_150_percent_of_the_loss_is_flagged() -> None:
+    incident = Incident(text="fee charged by mistake", severity="medium", loss=parse_loss("€80"))
+    text = GOOD_EN.replace("$129 in full", "€200")
+    report = check(text, incident)
+    found = {f.name: f for f in report.compensation}
+    assert "compensation_out_of_range" in found
+    assert "€200" in found["compensation_out_of_range"].evidence[0]
+    assert report.verdict == "needs_changes"
+
+
+def test_voucher_only_for_money_lost_is_flagged() -> None:
+    incident = Incident(text="paid for a rental car that was not there", loss=parse_loss("120 EUR"))
+    text = (
+        "Dear Mr. Fontana,\n\nI'm sorry the car you booked and paid for was not at the airport, "
+        "and that you had to pay for a taxi. Your booking was assigned to another branch by a bug "
+        "in our system, and that is our fault. We've sent you a €120 voucher for your next "
+        "rental, and we have added a check for bookings without a car."
+    )
+    report = check(text, incident)
+    assert "delayed_voucher_only" in {f.name for f in report.compensation}
+
+
+def test_amounts_in_several_notations() -> None:
+    assert find_amounts("a €50 refund") == [(Decimal("50"), "EUR")]
+    assert find_amounts("rimborso di 50 euro") == [(Decimal("50"), "EUR")]
+    assert find_amounts("退还50元") == [(Decimal("50"), "CNY")]
+    assert find_amounts("вернём 4 500 ₽") == [(Decimal("4500"), "RUB")]
+
+
+def test_unsupported_language_is_said_and_steps_not_evaluated() -> None:
+    text = (
+        "Bonjour {prénom},\n\nNous sommes désolés pour le retard de votre commande. "
+        "C'est notre faute."
+    )
+    report = check(text)
+    assert report.language == "fr"
+    assert not report.language_supported
+    assert all(not step.evaluated for step in report.steps.values())
+    assert any("not supported" in note for note in report.notes)
+    assert "placeholders_left" in {f.name for f in report.anti_patterns}
+    assert report.verdict == "needs_changes"
+    assert report.as_dict()["language_supported"] is False
+
+
+def test_trivial_incident_needs_no_apology() -> None:
+    incident = Incident(text="This morning's newsletter was sent twice")
+    report = check("Sorry, you may have received this morning's newsletter twice.", incident)
+    assert report.verdict == "no_apology_due"
+
+
+def test_checker_runs_without_embeddings() -> None:
+    report = check(GOOD_EN, embeddings=False)
+    assert isinstance(report, Report)
+    assert report.steps["regret"].passed
+
+
+@pytest.mark.parametrize("bad", ["", "   \n ", "abc\x00def", "x" * 50_001])
+def test_bad_text_raises_check_input_error(bad: str) -> None:
+    with pytest.raises(CheckInputError):
+        check(bad)
+
+
+def test_cli_exit_codes_and_json(tmp_path: Path) -> None:
+    runner = CliRunner()
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD_EN, encoding="utf-8")
+    result = runner.invoke(app, ["check", str(good), "--incident", "charged twice",
+                                 "--severity", "high", "--loss", "129 USD", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["verdict"] == "ready"
+    assert set(data["steps"]) == {"regret", "impact", "explanation", "responsibility", "remedy"}
+    assert data["steps"]["regret"]["evidence"]
+
+    bad = tmp_path / "bad.txt"
+    bad.write_text("We apologize for any inconvenience.", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(bad)])
+    assert result.exit_code == 1
+    assert "non_apology" in result.output and "any inconvenience" in result.output
+
+    result = runner.invoke(app, ["check", "-", "--json"], input="Sorry if you were affected.")
+    assert result.exit_code == 1
+    assert json.loads(result.output)["anti_patterns"][0]["name"] == "conditional_apology"
+
+
+@pytest.mark.parametrize(
+    ("content", "args"),
+    [
+        (b"", []),
+        (b"\x7fELF\x02\x01\x01\x00\x00\x00binary", []),
+        (b"\xff\xfe\xfa not utf-8", []),
+        (GOOD_EN.encode(), ["--severity", "apocalyptic"]),
+        (GOOD_EN.encode(), ["--loss", "lots"]),
+    ],
+    ids=["empty", "binary", "not-utf8", "bad-severity", "bad-loss"],
+)
+def test_cli_usage_errors_are_one_line_exit_2(
+    tmp_path: Path, content: bytes, args: list[str]
+) -> None:
+    path = tmp_path / "draft.txt"
+    path.write_bytes(content)
+    proc = run_cli("check", str(path), *args)
+    assert proc.returncode == 2
+    stderr = proc.stderr.decode()
+    assert "Traceback" not in stderr
+    assert len(stderr.strip().splitlines()) == 1, stderr
+    assert stderr.startswith("error:")
+
+
+def test_cli_missing_file_is_one_line_exit_2() -> None:
+    proc = run_cli("check", "/nonexistent/draft.txt")
+    assert proc.returncode == 2
+    lines = proc.stderr.decode().strip().splitlines()
+    assert lines == ["error: no such file: /nonexistent/draft.txt"]
+
+
+def test_calibration_meets_targets() -> None:
+    result = evaluate_check()
+    assert result.cases >= 70
+    assert all(n >= 12 for n in result.by_language.values()) and len(result.by_language) == 5
+    assert result.below_target(TARGET) == [], result.mistakes
+    assert result.verdict_accuracy >= TARGET
+
+
+def test_eval_check_cli_json() -> None:
+    result = CliRunner().invoke(app, ["eval", "check", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["steps"]["remedy"]["precision"] >= TARGET
+    assert "verdict_accuracy" in data
+
+
+def test_speed_300_words_under_100ms() -> None:
+    timings = bench_check(rounds=5)
+    assert timings["full_median_ms"] < 100
