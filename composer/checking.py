@@ -126,7 +126,7 @@ EMBED_THRESHOLDS: dict[str, float] = {
 }
 # e5 costs ~5 ms per short sentence and more for long ones: a cap and a length cut keep a weak
 # 300-word draft close to the 100 ms budget.
-EMBED_MAX_SENTENCES = 6
+EMBED_MAX_SENTENCES = 4
 EMBED_MAX_CHARS = 160
 
 

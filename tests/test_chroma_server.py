@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
@@ -67,4 +68,7 @@ def test_cli_reads_the_server_from_the_environment(chroma_url, monkeypatch, tmp_
         capture_output=True, text=True, timeout=120, cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
-    assert chroma_url.split("//")[1] in index_stats(StoreConfig.resolve(url=chroma_url))["location"]
+    assert json.loads(result.stdout)[0]["id"] == "example.wealthsimple"
+    stats = index_stats(StoreConfig.resolve(url=chroma_url))
+    assert stats["built"] and stats["indexed_cards"] == stats["cards"]
+    assert not any(tmp_path.iterdir()), "the CLI wrote a local store instead of using the server"
