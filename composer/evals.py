@@ -87,6 +87,14 @@ class RetrievalEval:
             "misses": [vars(r) for r in self.results if r.rank is None or r.rank > 1],
         }
 
+    def _repr_markdown_(self) -> str:
+        rows = [f"**retrieval eval ({self.embedder})**", "",
+                "| language | queries | recall@1 | recall@3 | MRR |", "|---|---:|---:|---:|---:|"]
+        for lang, s in [*self.per_language.items(), ("all", self.overall)]:
+            rows.append(f"| {lang} | {s.n} | {s.recall_at_1:.2f} | {s.recall_at_3:.2f} | "
+                        f"{s.mrr:.2f} |")
+        return "\n".join(rows)
+
     def table(self):
         from rich.table import Table
 

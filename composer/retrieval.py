@@ -57,6 +57,19 @@ class Hit:
         }
 
 
+class Hits(list):
+    """Retrieved cards, best first; renders as a table in Jupyter."""
+
+    def _repr_markdown_(self) -> str:
+        rows = ["| score | id | kind | title | source |", "|---:|---|---|---|---|"]
+        rows += [
+            f"| {h.score:.3f} | `{h.card.id}` | {h.card.kind} | {h.card.title} | "
+            f"{h.source_publisher} ({h.source_language}): “{h.card.source.span[:60]}” |"
+            for h in self
+        ]
+        return "\n".join(rows)
+
+
 def _where(kinds: Sequence[str] | None, tags: Mapping[str, str] | None) -> dict | None:
     clauses: list[dict] = []
     if kinds:
@@ -101,7 +114,7 @@ def retrieve(
     tags: Mapping[str, str] | None = None,
     *,
     store: StoreConfig | None = None,
-) -> list[Hit]:
+) -> Hits:
     """One-shot search: validate, open the index (building it on first use), search."""
     validate_query(query, k, kinds, tags)
     return Retriever.open(store or StoreConfig.resolve()).retrieve(query, k, kinds, tags)
@@ -137,7 +150,7 @@ class Retriever:
         k: int = 5,
         kinds: Sequence[str] | None = None,
         tags: Mapping[str, str] | None = None,
-    ) -> list[Hit]:
+    ) -> Hits:
         """The `k` cards most similar to `query`, best first, optionally filtered by kind/tags."""
         where = validate_query(query, k, kinds, tags)
         vector = self.index.embedder.embed_query([query.strip()])
@@ -155,7 +168,7 @@ class Retriever:
         for card_id, lexical in self._lexical.scores(query).items():
             if card_id in best:  # only cards that passed the filters
                 best[card_id] += LEXICAL_WEIGHT * lexical
-        hits = []
+        hits = Hits()
         for card_id, score in sorted(best.items(), key=lambda kv: -kv[1]):
             card = self._cards.get(card_id)
             if card is None:  # an index from other knowledge; open_index rebuilds, so rare

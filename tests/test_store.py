@@ -83,3 +83,10 @@ def test_unreachable_chroma_server_is_one_clear_error():
     config = StoreConfig.resolve(url="http://127.0.0.1:9")
     with pytest.raises(StoreError, match="cannot reach the Chroma server at http://127.0.0.1:9"):
         open_index(config)
+
+
+def test_hits_render_as_a_table_in_notebooks(store, mini_knowledge):
+    hits = Retriever.open(store, mini_knowledge).retrieve("site down for hours", k=2)
+    table = hits._repr_markdown_()
+    assert table.splitlines()[0].startswith("| score | id")
+    assert "`template.outage-credit`" in table and "When the site was down" in table
