@@ -200,7 +200,7 @@ def _is_current(info: IndexInfo | None, knowledge: Knowledge, embedder: str) -> 
 
 def _fill(collection, cards: tuple[Card, ...], progress: bool) -> None:
     with progress_bar(progress) as bar:
-        task = bar.add_task("embedding cards", total=len(cards))
+        task = bar.add_task("building the knowledge index", total=len(cards))
         for card in cards:
             texts = card_texts(card)
             collection.add(
