@@ -140,8 +140,6 @@ def connect(config: StoreConfig):
         assert config.path is not None
         config.path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(config.path / "chroma"), settings=_settings())
-    except StoreError:
-        raise
     except Exception as exc:
         reason = " ".join(str(exc).split())[:200] or type(exc).__name__
         if config.url:
@@ -318,7 +316,8 @@ def open_index(
             f"'{config.rebuild_hint()} --embedder {config.embedder}'"
         )
     stale = False
-    if not _is_current(info, knowledge, config.embedder or (info.embedder if info else "e5")):
+    wanted = config.embedder or (info.embedder if info else DEFAULT_EMBEDDER)
+    if not _is_current(info, knowledge, wanted):
         try:
             build_index(config, progress=progress, knowledge=knowledge)
         except StoreError as exc:
@@ -330,19 +329,19 @@ def open_index(
         info = read_pointer(client)
     assert info is not None
     embedder = get_embedder(info.embedder)
-    for attempt in range(2):
+    try:
+        collection = client.get_collection(info.collection, embedding_function=embedder)
+    except Exception:
+        # A concurrent rebuild may have swapped the index between our two reads: follow it.
+        info = read_pointer(client) or info
         try:
             collection = client.get_collection(info.collection, embedding_function=embedder)
-            return OpenIndex(collection, embedder, info, stale)
         except Exception as exc:
-            if attempt == 0:  # a concurrent rebuild swapped the index under us: follow it
-                info = read_pointer(client) or info
-                continue
             raise StoreError(
                 f"the index collection {info.collection!r} is missing from {config.location}: "
                 f"rebuild it with: {config.rebuild_hint()}"
             ) from exc
-    raise AssertionError("unreachable")
+    return OpenIndex(collection, embedder, info, stale)
 
 
 def index_stats(config: StoreConfig, knowledge: Knowledge | None = None) -> dict:
