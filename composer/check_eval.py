@@ -3,6 +3,29 @@
 "Step present" and "finding flagged" are the positive classes. The cases live in
 `evals/check_cases/*.yaml` (shipped in the wheel as `composer/_data/evals/check_cases`); a file
 holds one case (a mapping) or several (a list).
+
+Labelling rules (every case follows them; fix the label, not the checker, when a case does not):
+
+- A step passes when the text has its positive content.
+  - regret: an apology that names the actual problem. A generic ("any inconvenience") or
+    conditional ("if you were affected") apology does not count when it is the only one.
+  - impact: acknowledges what the failure did to this customer (time, money, stress, plans).
+  - explanation: says what happened or the cause, in plain words. Restating the error inside
+    the apology ("the name on the cake was wrong") is naming the problem, not explaining it.
+  - responsibility: explicit ownership; it FAILS whenever blame-shifting or passive evasion is
+    present, whatever else the text says.
+  - remedy: what has been done, what happens next and when, or what changes. It passes when
+    concrete actions are there even if an over-promise is present too.
+- over_apologizing is flagged, and regret still passes if there is a real apology.
+- trivializing is flagged; impact passes only if the customer's impact is genuinely
+  acknowledged elsewhere in the text.
+- compensation_missing: only when the incident states a loss (money or time) and nothing is
+  offered, and never for a trivial incident. Severity alone does not require compensation (the
+  security-notice template offers none).
+- compensation_for_trivial: only when money, credit, a voucher or a discount is offered for a
+  trivial incident; sending the corrected promo code or the right link is not compensation.
+- A voucher-only offer for lost money is `delayed_voucher_only`, not also
+  `compensation_wrong_type`.
 """
 
 from __future__ import annotations

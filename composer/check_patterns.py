@@ -28,7 +28,8 @@ STEPS: dict[str, dict[str, list[str]]] = {
                r"\bperd[oó]n", r"\blament(amos|o)\b"],
         "ru": [r"извин", r"прост(ите|и)\b", r"(?<!к\s)(?<!К\s)сожале", r"виноваты перед",
                r"(мне|нам) (очень |искренне |так )?жаль"],
-        "zh": [r"抱歉", r"对不起", r"道歉", r"致歉", r"歉意", r"不好意思", r"请原谅"],
+        "zh": [r"抱歉", r"对不起", r"道歉", r"致歉", r"歉意", r"不好意思", r"请原谅",
+               r"(深表|深感|非常|十分|很|感到)遗憾"],
     },
     "impact": {
         "en": [
@@ -67,6 +68,8 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"\brovinat", r"\bscomod", r"\b(per niente|per nulla|inutilmente|a vuoto)\b",
             r"\b(ore|giorni|settimane|mesi) di attesa\b",
             r"\b(preso|chiesto|prendere|chiedere) (un |una |dei )?(permesso|giorno libero|ferie)",
+            r"\b(si è|si e'|ti sei|vi siete|si sono) ritrovat\w*",
+            r"\b(si aspettava|ti aspettavi|vi aspettavate)\b", r"\bdelusione\b",
         ],
         "es": [
             r"\bfrustra", r"\bestr[eé]s", r"\bpreocupa", r"\bangusti",
@@ -81,6 +84,7 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"\barruin", r"\bdolor de cabeza\b", r"\b(pudier|tuvier|perdier|quedar)\w*\b",
             r"\b(lleva|lleve|llevas|lleves|llevaba) (\w+ )?(semana|semanas|días|horas|mes|meses)\b",
             r"\b(pedir|pidió|pediste|pedido) (otro |un )?(día libre|permiso)\b",
+            r"\bdecepci[oó]n\b", r"\bdecepcionad", r"\bmalestar\b", r"\benfad",
         ],
         "ru": [
             r"расстро", r"неприятн", r"стресс", r"беспокой", r"волновал", r"нервн",
@@ -99,6 +103,8 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"(您|你)的(客户|团队|生意|业务|时间|计划|周末|员工|顾客)",
             r"(理解|明白|知道|想象)(这|您|你|此|得到)", r"耽误", r"影响了(您|你)", r"浪费了",
             r"(无法|没能|没法)", r"损失", r"等了", r"等待", r"白跑", r"请了\S{0,3}假", r"只能",
+            r"(失望|尴尬|难过|不满|生气|不安(?!全)|愤怒|委屈|心急)",
+            r"(想象|理解|体会)[^，。！？]{0,6}(多么|有多|多)",
         ],
     },
     "explanation": {
@@ -124,6 +130,15 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"deployed|shipped|changed|rolled out|released|pushed)\b",
             r"\b(the|this) (problem|issue|error|outage|delay|failure|mistake) (was|came|started|"
             r"happened|began|affected)\b",
+            r"\b(got|were|was|had been) (swapped|switched|mixed up|mislabell?ed|misrouted|"
+            r"overwritten|wiped|corrupted|duplicated|misread|misfiled|left out|skipped)\b",
+            r"\b(here'?s )?what went wrong\b", r"\b(happened|occurred) because\b",
+            r"\b(I|we) (looked into|investigated|dug into|traced) (it|this|what happened|your)\b",
+            r"\b(system|server|database|script|job|update|release|rule|setting|filter|check|"
+            r"process|integration|sync|scanner|printer|app|platform|service|gateway|migration|"
+            r"deploy\w*)s? (\w+ ){0,3}(failed|broke|crashed|stopped|froze|hung|timed out|"
+            r"went down|misfired|skipped|ignored|flagged|rejected|retried|printed|assigned|"
+            r"treated|swapped|was (switched|turned) off|was disabled)\b",
         ],
         "it": [
             r"\bperch[eé]\b", r"\ba causa d", r"\bcausat", r"\bla causa\b", r"\bil motivo\b",
@@ -140,6 +155,14 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"\b(il|l') (problema|errore|guasto|ritardo|disguido) (è|era|nasce|deriva)\b",
             r"\bnon (era|è|erano|sono) stat[oaie] \w+", r"\bper errore\b",
             r"\b(sono|è) stat[oaie] \w+ quando\b",
+            r"\b(un|il|l'|uno) (nostro |piccolo |grave )?(bug|errore|guasto|problema|"
+            r"malfunzionamento|difetto) (nel|nella|nell'|nei|del|della|dell'|di|durante|in|sul|"
+            r"sulla)\b",
+            r"\bha fatto sì che\b", r"\bper via d",
+            r"\b(le|ti|vi) (spiego|spieghiamo) (cosa|quello che|come)\b",
+            r"\b(sistema|server|gestionale|software|aggiornamento|app|sito|piattaforma|procedura|"
+            r"controllo|scanner)\w* ([\w']+ ){0,4}(ha|aveva|hanno) (smesso|ignorat|bloccat|saltat|"
+            r"cancellat|sovrascritt|rifiutat|duplicat|inviat|applicat|calcolat|assegnat|segnalat)",
         ],
         "es": [
             r"\bporque\b", r"\bcausad[oa]\b", r"\bdebido a\b", r"\bla causa\b", r"\bel motivo\b",
@@ -163,18 +186,34 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"(произошло|случилось) (так|это|из-за)", r"в результате", r"так как", r"по вине",
             r"(ошибочно|по ошибке)", r"(неправильно|неверно) \w+",
             r"(перепутал|не обработал|не попал|не отправил|удалили|указал неверн|отсканировал не)",
+            r"поэтому", r"вследствие", r"(мы )?разобрались", r"как (это )?(случилось|произошло)",
+            r"(сервер|систем|сервис|очеред|сайт|приложени|баз\w* данных|сканер|программ|"
+            r"обновлени|алгоритм|робот|скрипт)\w* (\w+ ){0,3}(завис|упал|слома|отказ|не сработал|"
+            r"перегруз|перестал|отключ|заблокир|списал|удалил|пропустил|не учл|сочл)",
         ],
         "zh": [
-            r"因为", r"由于", r"原因", r"导致", r"造成", r"是这样的", r"经过",
+            r"因为", r"由于", r"原因", r"(?<!我们)(?<!我)导致", r"(?<!我们)(?<!我)(?<!您)造成",
+            r"是这样的", r"经过",
             r"(系统|程序|服务器|脚本|代码|仓库|接口|配置)\S{0,6}(故障|错误|漏洞|bug|问题|出错|宕机)",
             r"我们(发现|查明|确认|排查)", r"出在",
             r"(弄混|贴反|漏看|漏发|误删|错误地|套用|放少|重复计算|重复出售)",
-            r"(选|开|发|写|拿|填|贴|算|打|弄|搞|记|看|寄|送|装)错", r"(误写|写成了|标成了|印成了)",
+            r"(核对|查看|调查|排查|检查|查)了[^，。]{0,4}(记录|日志|原因|情况|订单)",
+            r"经(调查|核实|核查|排查|检查)", r"(系统|程序|规则|服务器)[^，。]{0,6}把",
         ],
     },
     "responsibility": {
         "en": [
-            r"\b(our|my) (own )?(fault|mistake|error|responsibility|oversight|doing)\b",
+            r"\b(our|my) (own )?(fault|mistake|error|responsibility|oversight|doing|failure|"
+            r"bad call|screw-?up|slip-?up)\b",
+            r"\b(fault|mistake|error|failure|blame|responsibility|oversight)( here)? (is|was|lies|"
+            r"rests|sits) (entirely |all |fully |squarely |solely |completely )?(ours|mine|"
+            r"with us|with me|on us|on me)\b",
+            r"\b(this|that|it)( one)?( is|'s| was) (all |entirely |squarely )?(ours|mine)\b",
+            r"\b(we|I) (dropped|fumbled) the ball\b",
+            r"\b(we|I) (blew|botched|bungled|fumbled) (it|this|that)\b",
+            r"\b(we|I) (hold|held) (ourselves|myself) (fully |entirely )?(responsible|"
+            r"accountable)\b",
+            r"\bnobody else'?s\b", r"\b(not|wasn'?t|isn'?t) your fault\b", r"\bnothing you did\b",
             r"\b(we|I) (made|caused) (a|an|this|the|that) (mistake|error)\b",
             r"\b(we|I) (really )?(messed|screwed) (this |it )?up\b",
             r"\b(this|that|it|that one|this one)( is| was|'s) (entirely |all |completely )?"
@@ -189,7 +228,8 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"\b(we|I)( have|'ve)? let you down\b",
             r"\b(we|I) got (this|it|that) wrong\b",
             r"\b(we|I) dropped the ball\b",
-            r"\b(we|I) (are|am) (fully |entirely )?(responsible|to blame)\b",
+            r"\b(we|I)( are|'re| am|'m) (fully |entirely |solely )?(responsible|accountable|"
+            r"to blame)\b",
             r"\bno excuse\b",
             r"\b(we|I) (didn'?t|did not) (catch|check|test|notice|verify|double-check)\b",
         ],
@@ -202,7 +242,17 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"\b(abbiamo|ho) commesso (un|l'|questo|quest') ?errore\b",
             r"\b(vi|ti|la|le) (abbiamo|ho) delus", r"\bnon (abbiamo|ho) (controllato|verificato)\b",
             r"\b(è|e') stato un (nostro|mio) errore\b", r"\bnessuna scusa\b",
-            r"\berrore ([\w']+ ){0,3}(nostro|mio)\b", r"\b(nostra|mia) (svista|disattenzione)\b",
+            r"\berrore ([\w']+ ){0,3}(nostro|mio)\b",
+            r"\b(nostra|mia) (svista|disattenzione|mancanza|negligenza|responsabilità)\b",
+            r"\b(ci siamo|mi sono) sbagliat\w*", r"\b(abbiamo|ho) commesso\b",
+            r"\b(ce|me) ne (assumiamo|assumo|prendiamo|prendo)\b",
+            r"\bresponsabilità (è )?(\w+ )?(nostra|mia)\b",
+            r"\b(siamo|sono) (pienamente |interamente |totalmente |gli unici |l'unico )?"
+            r"responsabil\w*",
+            r"\b(decisione|scelta|errore|sbaglio|svista) ([\w']+ ){0,3}(pres[ao]|fatt[ao]|"
+            r"commess[ao]) da (noi|me)\b",
+            r"\b(errore|sbaglio|svista|mancanza) ([\w']+ )?da parte (nostra|mia)\b",
+            r"\b(non (è|e') (stata )?colpa (sua|tua|vostra))\b",
             r"\b(l'errore|la colpa|lo sbaglio|la svista) (è|è stato|è stata|era) (nostr|mi)",
         ],
         "es": [
@@ -216,6 +266,14 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"\berror ([\w]+ ){0,3}(nuestro|mío)\b",
             r"\b(le|te|les|los|las) (fallamos|hemos fallado)\b",
             r"\bno (revisamos|comprobamos|verificamos)\b", r"\bsin excusas\b",
+            r"\b(nos|me) (\w+ )?equivoc\w*", r"\b(hemos|he) cometido\b", r"\bcometimos\b",
+            r"\b(error|fallo|culpa|responsabilidad|descuido|decisión|equivocación) (\w+ ){0,2}"
+            r"(fue |es |ha sido )?(completamente |totalmente |enteramente )?(nuestr[oa]|mí[oa])\b",
+            r"\blo asum(imos|o)\b",
+            r"\basum(imos|o) (\w+ ){0,2}(culpa|error|fallo|consecuencias)\b",
+            r"\b(somos|soy) (los |el )?(únic[oa]s? )?responsables?\b",
+            r"\bpor (nuestra|mi) (culpa|causa)\b", r"\b(le|te|les|os) (hemos )?fallado\b",
+            r"\bno (es|fue) (culpa|responsabilidad) (suya|tuya|vuestra)\b",
         ],
         "ru": [
             r"наш\w* (ошибк|вин|недосмотр|промах)", r"(мы|я) (ошиблись|ошибся|ошиблась)",
@@ -225,6 +283,14 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"(мы|я) (должны были|должен был|должна была)", r"(мы|я) (вас )?подвели",
             r"(мы|я) допустил\w* ошибк", r"(мы|я) не (проверили|уследили|досмотрели|заметили)",
             r"это (наш|мой) (промах|косяк|недосмотр)", r"нет оправдани",
+            r"(ошибка|вина|промах|недосмотр|упущение|оплошность|просч[её]т) (\w+ )?(целиком |"
+            r"полностью )?(наш|мо[йя])", r"(мы|я) (\w+ )?(ошиблись|ошибся|ошиблась)",
+            r"(мы|я) (\w+ )?допустил\w*",
+            r"(по|из-за) (нашей|моей) (вин|ошибк|оплошност|недосмотр)",
+            r"(за (не[её]|него|это|них|ошибку|случившееся|произошедшее) (\w+ )?отвеча(ем|ю))|"
+            r"(отвеча(ем|ю) за (не[её]|него|это|них|ошибку|случившееся|произошедшее))",
+            r"(было|был|была) (нашим|нашей|моим|моей)(?=\s*[,.;—!-]|\s+(и|решением|ошибкой))",
+            r"(мы|я) (\w+ )?(подвели|подвёл|подвел)", r"не (ваша|твоя) вина",
         ],
         "zh": [
             r"我们的(错|失误|过失|责任|疏忽|问题)", r"是我们\S{0,2}(错|失误|责任|疏忽)",
@@ -232,6 +298,11 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"(我们|我)(承担|负)\S{0,4}责任",
             r"我们本(应|该)", r"我们(没有|没)(检查|核实|做好|测试|发现)", r"辜负", r"让您失望",
             r"我的错", r"我们搞砸", r"没有任何借口",
+            r"(我们|我方|我)[^，。！？；,]{0,8}的(错|失误|过失|责任|疏忽|疏漏|过错)",
+            r"是我们[^，。！？；,]{0,8}的问题",
+            r"(由|是)我们[^，。！？；,]{0,4}(造成|导致|引起|负责)",
+            r"(不找|没有)(任何)?借口", r"(与|和)(您|你)无关", r"不是(您|你)的(错|问题|责任)",
+            r"我们(做错|搞错|弄错|犯错|犯了错)",
         ],
     },
     "remedy": {
@@ -291,8 +362,11 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"publicaremos|devolveremos|recibirá|recibirás|recibirán|le escribiré|te escribiré|"
             r"le llamaré|te llamaré|le avisaré|te avisaré)\b",
             r"\b(a partir de ahora|de ahora en adelante|desde hoy|para evitar|para que no)\b",
-            r"\b(antes del?|el) (lunes|martes|miércoles|jueves|viernes|sábado|domingo|mañana|"
+            r"\bantes del? (lunes|martes|miércoles|jueves|viernes|sábado|domingo|mañana|"
             r"final|fin)\b",
+            r"\b(el|este|esta|mañana|hoy) (lunes|martes|miércoles|jueves|viernes|sábado|domingo|"
+            r"mismo día|tarde|mañana)?,? ?(\w+ )?(te|le|les|os|lo|la|los|las) (escrib|llam|envi|"
+            r"avis|contact|confirm|entreg|recib)\w*",
             r"\b(en|dentro de) (las próximas )?(\d+|dos|tres|un|una) (horas|días|hora|día)\b",
             r"\bpróximos pasos\b",
             r"\b(ha|han|está|están) (sido )?(ya )?(solucionad|reembolsad|restablecid|corregid|"
@@ -311,6 +385,8 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"зачислен\w*|перенаправлен\w*|пересчитан\w*|назначен\w* на)",
             r"(придёт|придет|придут|приедет|будет возвращен\w*)",
             r"(мы|я) (уже )?(сняли|продлили|откатили|записали|перевели|пересчитали)",
+            r"(привезут|доставят|позвонит|перезвонит|свяжется|отправят|пришлют|вернут|заменят)",
+            r"уже (забрали|отправили|исправили|вернули|заменили|перевели|начислили|доставили)",
         ],
         "zh": [
             r"(我们|我)(已|已经)\S{0,6}(修复|退|恢复|更正|补|发|增加|添加|调整|更新|上线|加入|取消|"
@@ -323,6 +399,12 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"(周一|周二|周三|周四|周五|周六|周日|明天|月底)(之前|前)", r"下一步",
         ],
     },
+}
+
+# Phrases that describe the slip itself ("the name was written wrong", "发错了"). They count as an
+# explanation only outside the apology sentence: inside it they merely name the problem.
+EXPLANATION_WEAK: dict[str, list[str]] = {
+    "zh": [r"(选|开|发|写|拿|填|贴|算|打|弄|搞|记|看|寄|送|装)错", r"(误写|写成了|标成了|印成了)"],
 }
 
 # --- anti-patterns ----------------------------------------------------------------------------
@@ -399,11 +481,32 @@ CONDITIONAL: dict[str, list[str]] = {
     ],
 }
 
+# An "if" clause about being affected, anywhere in a sentence that also apologises ("if last
+# week's outage caused you problems, we apologise", "если 25-го вы столкнулись ..., приносим
+# извинения"). Matched only in apology sentences, so "if you need anything" stays harmless.
+CONDITIONAL_CLAUSE: dict[str, list[str]] = {
+    "en": [r"\b(if|in case|should)\b.{0,80}\b(affected|impacted|inconvenienc\w*|experienced|"
+           r"noticed|caused|upset|bothered|troubled|disrupted|had (any|some) (trouble|issues?|"
+           r"problems?|difficult\w*))\b"],
+    "it": [r"\b(se|qualora|nel caso)\b.{0,80}\b(causat|creat|arrecat|provocat|subit|avuto|"
+           r"riscontrat|coinvolt|interessat|colpit|notat|incontrat)\w*"],
+    "es": [r"\b(si|en caso de que)\b.{0,80}\b(afectad|perjudicad|molest|caus[oóa]|causado|"
+           r"ocasion|sufri|sufrió|tuvo|tuviste|ha tenido|has tenido|experiment|not[oó])\w*"],
+    "ru": [r"\bесли\b.{0,80}(столкнул|затронул|пострадал|коснул|доставил|причинил|расстроил|"
+           r"огорчил|испытал|неудобств|возникл|заметил)"],
+    "zh": [r"(如果|若|如|假如|倘若)[^。！？]{0,30}(造成|带来|受到|影响|遇到|感到|不便|困扰)"],
+}
+
 BLAME_STRONG: dict[str, list[str]] = {
     "en": [
         r"\b(not|wasn'?t|isn'?t) (our|my) fault\b", r"\b(beyond|outside) (of )?our control\b",
-        r"\byou (should have|failed to|forgot to|didn'?t read|did not read|entered|typed|chose|"
-        r"missed the)\b",
+        r"\byou (should have|failed to|forgot to|didn'?t read|did not read|missed the)\b",
+        r"\byou (entered|typed|chose|selected|gave us|provided|used|picked|clicked) (the |a |an |"
+        r"your )?(wrong|incorrect|old|outdated|invalid|previous)\b",
+        r"\b(entirely|completely|solely|squarely) on (their|the \w+'?s?) (side|end)\b",
+        r"\bnothing wrong (with|on) our (side|end|platform|system|part)\b",
+        r"\b(their|the (vendor|courier|carrier|provider|partner|supplier|bank)'?s?) (fault|"
+        r"mistake|error|responsibility)\b", r"\bthey let (us|you)\b.{0,30}\bdown\b",
         r"\b(user error|(error|problem|issue|mistake|fault) (was |is )?on your (end|side))\b",
         r"\bas (stated|explained|clearly stated|mentioned) in our (terms|policy|faq)\b",
         r"\b(entirely|completely|solely) (the )?(fault|responsibility) of\b",
@@ -414,6 +517,8 @@ BLAME_STRONG: dict[str, list[str]] = {
         r"controllo\b", r"\bnon dipend\w* da noi\b", r"\b(avresti|avreste|avrebbe) dovuto\b",
         r"\b(hai|avete|ha) inserito\b", r"\bcome (indicato|specificato|scritto) nei (nostri )?"
         r"(termini|condizioni)\b", r"\b(interamente|esclusivamente) (a causa|colpa|responsabilità)",
+        r"\b(da parte nostra|dal nostro lato) (non c'(è|e') stato|nessun)",
+        r"\bcolpa (del|della|dei|dello) (corriere|fornitore|banca|partner|vettore)",
     ],
     "es": [
         r"\bno (es|fue) (culpa|responsabilidad) (nuestra|mía)\b", r"\bfuera de nuestro control\b",
@@ -422,11 +527,17 @@ BLAME_STRONG: dict[str, list[str]] = {
         r"\b(usted|tú) (introdujo|introdujiste|escribió|escribiste|eligió|elegiste)\b",
         r"\bcomo (indican|dicen|se indica en) (nuestros|los) (términos|condiciones)\b",
         r"\b(únicamente|exclusivamente|totalmente) (culpa|responsabilidad) de(l)?\b",
+        r"\b(introdujo|introdujiste|escribió|escribiste|eligió|elegiste|indicó|indicaste) (una|un|"
+        r"la|el|su|tu) (\w+ )?(equivocad|incorrect|antigu|err[oó]ne)",
+        r"\b(nada|ningún error|ningún fallo) (por|de) nuestra parte\b",
     ],
     "ru": [
         r"не (по )?наш\w* вин", r"не наша вина", r"от нас не завис", r"вне нашего контроля",
         r"(вы|вам) (должны были|следовало|нужно было)", r"вы (сами|неправильно|неверно|ошибочно) ",
         r"как указано в (наших )?(правилах|условиях|оферте)", r"целиком (на совести|по вине)",
+        r"вы (\w+ ){0,2}не (изменили|проверили|указали|обновили|заметили|прочитали|ознакомились)",
+        r"с нашей стороны (всё|все) (было )?(сделано|верно|правильно|корректно|по)",
+        r"(по вашей вине|с вашей стороны|на вашей стороне)",
     ],
     "zh": [
         r"(不是|并非|非)(我们|我方)的?(错|责任|过错|原因)", r"不可抗力",
@@ -434,6 +545,8 @@ BLAME_STRONG: dict[str, list[str]] = {
         r"(超出|不在)我们(的)?(控制|掌控)",
         r"完全是(?!我们|我方|我的)\S{0,8}(的)?(责任|问题|过错)",
         r"(用户|您)(操作)?(失误|错误)",
+        r"(您|你)(填写|输入|选择|提供)[^，。,]{0,4}(错|有误|不正确)",
+        r"我们(这边|方面)?(没有|并无|不存在)(任何)?(问题|过错|错误)",
     ],
 }
 
@@ -442,7 +555,11 @@ BLAME_WEAK: dict[str, list[str]] = {
         r"\b(our|the|a) (third[- ]party |external |shipping |payment |hosting |cloud |"
         r"logistics |delivery )?(vendor|supplier|partner|provider|courier|carrier|contractor|"
         r"bank|processor|agency|warehouse partner)\b.{0,60}\b(fault|caused|failed|messed|"
-        r"lost|mixed up|dropped|was responsible|is responsible|to blame|let us down|error)",
+        r"lost|mixed up|dropped|was responsible|is responsible|to blame|let us down|error|"
+        r"failure|outage|went down)",
+        r"\b(due to|because of|caused by) (a |an |the )?(issue|problem|failure|outage|error|fault) "
+        r"(with|at|on) (our |the |a )?(third[- ]party |external |payment |shipping |delivery )?"
+        r"(vendor|supplier|partner|provider|courier|carrier|contractor|bank|processor|gateway)",
         r"\b(due to|because of|caused by) (a |an |our |the )?(third[- ]party|vendor|supplier|"
         r"partner|provider|courier|carrier|contractor|bank|processor)",
     ],
@@ -488,19 +605,21 @@ PASSIVE_WEAK: dict[str, list[str]] = {
            r"(encountered|experienced|detected))\b",
            r"\b(was|were|has been|have been) (processed|sent|charged|shipped|applied|deleted|"
            r"cancell?ed) (incorrectly|in error|by mistake|erroneously)\b",
-           r"\bthings (did not|didn'?t) go as planned\b"],
+           r"\bthings (did not|didn'?t) go as planned\b",
+           r"\b(was|were) (not|never) (caught|detected|noticed|spotted) (in time|before|until)\b"],
     "it": [r"\bsi (è|e') verificat[oa] (un|una|qualche) (errore|problema|disguido|anomalia)",
            r"\b(è|sono) stat[oiae] (inviat|addebitat|spedit|applicat|cancellat)\w* "
            r"(per errore|erroneamente)", r"\bc'(è|e') stato un (disguido|errore|problema)\b"],
     "es": [r"\bse (produjo|ha producido|presentó|generó) (un|una|algún) (error|problema|"
            r"incidencia|fallo)", r"\bhubo (un|una|algún) (error|problema|fallo|incidencia)\b",
            r"\b(fue|fueron) (enviad|cobrad|aplicad|borrad|cancelad)\w* (por error|"
-           r"erróneamente)"],
+           r"erróneamente)", r"\bno (fue|fueron) (detectad|advertid|revisad)\w*"],
     "ru": [r"(произошл\w*|возникл\w*|случил\w*) (техническ\w* )?(ошибк|сбой|проблем|"
            r"недоразумени)", r"(был|была|было|были) (отправлен|списан|применен|удален)\w* "
            r"(по ошибке|ошибочно)"],
-    "zh": [r"(出现|发生)了?(一个|一次)?(错误|失误|问题|故障)",
-           r"被(错误|误)(地)?(发送|扣款|扣费|发出)"],
+    "zh": [r"(出现|发生)了?(一个|一次|一些)?(错误|失误|问题|故障|疏忽|疏漏|差错)",
+           r"被(错误|误)(地)?(发送|扣款|扣费|发出)", r"(未能|没能|未)被?(发现|察觉|检查出)",
+           r"被(装|寄|发|放|写|贴)错"],
 }
 
 TRIVIALIZING: dict[str, list[str]] = {
@@ -515,20 +634,28 @@ TRIVIALIZING: dict[str, list[str]] = {
         r"\b(barely|hardly) (noticeable|anyone|affected)\b",
         r"\b(it was )?(only|just) (a )?(few|couple of) (minutes|hours|emails|orders)\b",
         r"\bnot (really )?(a|that) (big|serious) (deal|issue|problem)\b",
+        r"\b(an? )?(isolated|rare|one-off) (case|incident)\b",
+        r"\b(the )?(vast |great |overwhelming )?majority of (our )?(customers|users|clients|"
+        r"orders)\b.{0,60}\b(fine|without (any )?(problem|issue)|normal\w*|unaffected)",
+        r"\boverall,? (the )?(service|everything) (worked|ran|was) (fine|normal\w*|as expected)",
     ],
     "it": [
         r"\baltri clienti (non|hanno|non hanno)\b", r"\b(piccol\w*|lieve|minim\w*) "
         r"(inconveniente|disguido|intoppo|ritardo|problema)\b", r"\bniente di grave\b",
         r"\bla maggior parte (dei|degli) (clienti|utenti) (non|neanche)\b",
         r"\b(solo|soltanto) (qualche|pochi|poche|un paio di) (minut|or|email|ordin)",
-        r"\bnessun altro (cliente|utente)\b",
+        r"\bnessun altro (cliente|utente)\b", r"\bcaso (\w+ )?isolato\b",
+        r"\b(la )?(stragrande |grande )?maggior parte (dei|degli|delle) (nostri |nostre )?"
+        r"(clienti|utenti|ordini)\b.{0,80}\b(senza|nessun|regolar)",
     ],
     "es": [
         r"\botros (clientes|usuarios) (no|han|tuvieron)\b", r"\b(pequeñ\w*|leve|mínim\w*) "
         r"(inconveniente|contratiempo|problema|retraso|fallo)\b", r"\bnada grave\b",
         r"\bla mayoría de (los )?(clientes|usuarios) (no|ni)\b",
         r"\b(solo|sólo|apenas) (unos|unas|algunos|un par de) (minutos|horas|correos|pedidos)",
-        r"\bningún otro (cliente|usuario)\b",
+        r"\bningún otro (cliente|usuario)\b", r"\bcaso (\w+ )?aislado\b",
+        r"\b(la )?(gran )?mayoría de (nuestros |los )?(clientes|usuarios|pedidos)\b.{0,80}"
+        r"\b(sin (ningún )?problema|con normalidad)\b", r"\bfuncionó con (total )?normalidad\b",
     ],
     "ru": [
         r"друг\w* (клиент|пользовател|покупател)\w* (не|никаких|без)", r"ничего страшного",
@@ -536,12 +663,16 @@ TRIVIALIZING: dict[str, list[str]] = {
         r"большинство (клиентов|пользователей) (даже )?(не|ничего)",
         r"(всего|лишь) (пару|несколько) "
         r"(минут|часов)", r"(ни у кого|никто) (больше|другой|из других)",
+        r"(единичн|редк|исключительн)\w* случа",
+        r"(подавляющее )?большинство (наших )?(клиентов|пользователей|заказов).{0,80}"
+        r"(без (каких-либо )?(проблем|сбоев)|в штатном режиме)",
     ],
     "zh": [
         r"其他(客户|用户|顾客)(都)?(没有|没|并未|都没)", r"(只是|仅仅是|不过是)(一个)?(小|一点)",
         r"小(问题|故障|插曲|失误)", r"没什么大不了",
         r"大(多数|部分)(用户|客户|顾客)(都)?(没有|没|不会|并未)",
-        r"(只有|仅)(几|短短)(分钟|个小时)",
+        r"(只有|仅)(几|短短)(分钟|个小时)", r"(个别|极个别)(情况|现象|案例)",
+        r"绝大(多数|部分)(的)?(用户|客户|顾客|订单)[^。]{0,20}(正常|没有问题|不受影响)",
     ],
 }
 
@@ -550,16 +681,27 @@ OVER_PROMISING: dict[str, list[str]] = {
            r"\bwon'?t (ever )?happen again\b", r"\bwill not (ever )?happen again\b",
            r"\bguarantee (that )?(this|it|nothing like this|no)\b",
            r"\b(100|one hundred) ?(%|percent) (sure|certain|guarantee)",
-           r"\bnever (again )?(face|see|experience|have) (this|a|an|any) (problem|issue|delay)"],
+           r"\bnever (again )?(face|see|experience|have) (this|a|an|any) (problem|issue|delay)",
+           r"\b(this|it|that) (will|can)( never|not|'t) (ever )?(happen|occur) again\b",
+           r"\b(100|one hundred) ?(%|percent) (safe|secure|reliable|error-free)\b",
+           r"\b(completely|totally|absolutely|perfectly) (safe|secure|bulletproof|foolproof) "
+           r"(from now on|forever|going forward)\b"],
     "it": [r"\bnon (succederà|accadrà|capiterà|si ripeterà) (mai )?più\b", r"\bmai più\b",
-           r"\bgarantiamo che (non|questo|ciò)\b", r"\bgaranti(sco|amo) al 100"],
+           r"\bgarantiamo che (non|questo|ciò)\b", r"\bgaranti(sco|amo) al 100",
+           r"\bal (cento per cento|100 ?%)", r"\bmai e poi mai\b",
+           r"\bnon (ricapiterà|si verificherà|succederà|accadrà|si ripeterà)( mai)? più\b"],
     "es": [r"\bnunca (más )?(volverá|vuelva|va) a (pasar|ocurrir|suceder|repetirse)\b",
            r"\bno (volverá|va a volver) a (pasar|ocurrir|suceder|repetirse)\b",
-           r"\bgarantizamos que (no|esto|nunca)\b", r"\bjamás (volverá|vuelva)\b"],
+           r"\bgarantizamos que (no|esto|nunca)\b", r"\bjamás (volverá|vuelva)\b",
+           r"\bal (cien|100) ?(%|por ciento)", r"\b(nunca|jamás) (más )?(volverá|vuelva|va) a\b"],
     "ru": [r"(никогда )?больше (никогда )?не повтор", r"никогда не повторится",
-           r"гарантируем, что (это|такое|подобное|больше)", r"больше никогда"],
+           r"гарантируем, что (это|такое|подобное|больше)", r"больше никогда",
+           r"(никогда|ни в коем случае) (больше )?не (повтор|случится|произойд)",
+           r"на (все )?100 ?%", r"гарантир\w*,? что (это|такое|подобное|ничего)"],
     "zh": [r"(绝|再也|永远)不会再?(发生|出现)", r"保证\S{0,8}(不会|不再)(再)?(发生|出现)",
-           r"杜绝\S{0,6}(再次)?(发生|出现)"],
+           r"杜绝\S{0,6}(再次)?(发生|出现)",
+           r"(绝对|绝|再也|永远|一定|保证)[^，。！？,]{0,4}不会[^，。！？,]{0,2}(发生|出现|遇到|犯)",
+           r"(都|再)不会再(遇到|发生|出现)", r"百分之百(安全|不会)"],
 }
 
 SELF_ABASEMENT: dict[str, list[str]] = {
@@ -618,17 +760,22 @@ OFFER_TYPES: dict[str, dict[str, list[str]]] = {
     "refund": {
         "en": [r"\brefund\w*", r"\bmoney back\b", r"\breimburs\w*", r"\bback (to|on|into) your "
                r"(card|account|bank)", r"\b(reversed|reverse) the (charge|payment)\b",
-               r"\bpaying (you )?back\b", r"\bwe'?ll cover\b", r"\bwe (have )?covered\b"],
+               r"\bpaying (you )?back\b", r"\bwe'?ll cover\b", r"\bwe (have )?covered\b",
+               r"\b(paid|transferred|wired) you\b.{0,30}\d"],
         "it": [r"\brimbors\w*", r"\bstornat\w*", r"\bstorno\b", r"\bresti?tui\w*"],
-        "es": [r"\breembols\w*", r"\bdevol\w*", r"\bdevuelto\b", r"\bdevuelt\w*", r"\breintegr\w*"],
-        "ru": [r"возврат", r"вернул", r"вернём", r"вернем", r"возмест"],
-        "zh": [r"退款", r"退还", r"退回", r"返还", r"赔付", r"原路退"],
+        "es": [r"\breembols\w*", r"\bdevol\w*", r"\bdevuelto\b", r"\bdevuelt\w*", r"\breintegr\w*",
+               r"\babon(ad[oa]s?|amos|aremos)\b"],
+        "ru": [r"возврат", r"вернул", r"вернём", r"вернем", r"возмест", r"компенсир\w*",
+               r"перевел\w* (вам )?\d", r"перевели вам", r"деньги (придут|поступят)"],
+        "zh": [r"退款", r"退还", r"退回", r"返还", r"赔付", r"原路退", r"转账", r"现金(补偿|赔偿)",
+               r"打款"],
     },
     "voucher": {
         "en": [r"\bvoucher\b", r"\bcoupon\b", r"\bdiscount\b", r"\b(store |account |service )?"
                r"credit\b", r"\bgift card\b", r"\b(promo|discount) code\b", r"\boff your next\b",
                r"\b\d+ ?% off\b", r"\bfree (month|months|year|week|weeks)\b",
-               r"\b(days?|weeks?|months?) of (free )?(service|credit)\b"],
+               r"\b(days?|weeks?|months?) of (free )?(service|credit)\b",
+               r"\bcredited (your|the|every|each) account\b"],
         "it": [r"\bbuono\b", r"\bsconto\b", r"\bcredito\b", r"\bcoupon\b", r"\bcodice\b",
                r"\b(mese|mesi|settimana|settimane|giorni) (di servizio )?(gratis|gratuit\w*|"
                r"in omaggio)\b",
@@ -640,7 +787,8 @@ OFFER_TYPES: dict[str, dict[str, list[str]]] = {
                r"баланс)", r"бесплатн\w* (обслуживани|месяц|дн|недел|доступ)",
                r"(дн|месяц|недел)\w* бесплатн"],
         "zh": [r"优惠券", r"折扣", r"代金券", r"抵用", r"余额", r"优惠码", r"打\S折",
-               r"(补偿|赠送|提供)\S{0,6}(服务时长|免费|会员|天|个月)", r"免费(使用|会员)"],
+               r"(补偿|赠送|提供|延长)[^，。,；！？\s]{0,6}(服务时长|免费|会员|天|个月)",
+               r"免费(使用|会员)", r"\d+ ?(天|个月)[^，。,；！？]{0,2}(会员|服务)(期|时长)?"],
     },
     "exchange": {
         "en": [r"\breplacement\b", r"\bexchange\b", r"\bresend\w*", r"\bre-?ship\w*",
@@ -660,8 +808,33 @@ OFFER_TYPES: dict[str, dict[str, list[str]]] = {
         "it": [r"\bupgrade\b", r"\bpiano premium\b", r"\bpasst?aggio (al|a) premium\b"],
         "es": [r"\bmejora de plan\b", r"\bplan premium\b", r"\bactualiza\w* (a|al) premium\b"],
         "ru": [r"апгрейд", r"премиум", r"повышени\w* тарифа"],
-        "zh": [r"升级", r"高级版", r"会员"],
+        "zh": [r"升级", r"高级版"],
     },
+}
+
+# A voucher, credit or discount counts as offered only when the sentence gives it ("we've added",
+# "te regalamos", "начислили", "发放"): the corrected promo code or a shop's sale is not an offer.
+OFFER_CUES: dict[str, list[str]] = {
+    "en": [r"\b(we|I)('ve| have| had|'ll| will| are| am)? (also )?(just |now |already )?"
+           r"(add|give|credit|appl[yi]|issu|send|sent|offer|includ|extend|waiv|gift|refund|put|"
+           r"mak)\w*\b",
+           r"\b(have|has) been (added|credited|applied|issued)\b",
+           r"\b(as an apology|to make (up|it right|amends)|on us|on the house|free of charge|"
+           r"at no (extra )?(cost|charge))\b",
+           r"\byou'?ll (get|receive|see|find)\b", r"\b(here'?s|here is|enclosed)\b"],
+    "it": [r"\b(abbiamo|ho) (già )?(inviato|aggiunto|accreditato|applicato|regalato|emesso|"
+           r"offerto|prolungato|esteso|riconosciuto|caricato)\b",
+           r"\b(invieremo|aggiungeremo|accrediteremo|offriamo|regaliamo|riceverai|riceverà|"
+           r"riceverete|troverai|troverà)\b", r"\b(per scusarci|in omaggio|a titolo di|come "
+           r"(compensazione|risarcimento|scusa)|a nostre spese)\b"],
+    "es": [r"\b(hemos|he|te|le|les|os) (ya )?(añadido|regalado|enviado|ofrecido|abonado|"
+           r"aplicado|incluido|dado|ampliado|extendido)\b",
+           r"\b(regalamos|ofrecemos|enviaremos|añadiremos|abonaremos|aplicaremos|recibirás|"
+           r"recibirá|tendrás|tendrá)\b", r"\b(como disculpa|para compensar\w*|de regalo|"
+           r"(en|a) (tu|su|vuestra) (cuenta|suscripción))\b"],
+    "ru": [r"(начислил|начислим|дарим|подарим|подарок|продлил|продлим|добавил|добавим|"
+           r"отправил|отправим|получите|в качестве (компенсаци|извинени)|компенсаци)"],
+    "zh": [r"(补偿|赠送|发放|送您|送给|为您|给您|给每|延长|为表歉意|表达歉意|免费|提供|已为)"],
 }
 
 # Words that make a voucher or credit explicitly "for later".

@@ -484,8 +484,11 @@ def find_offers(sentences: list[str], lang: str) -> list[Offer]:
     """Compensation offers: one per sentence and type, with amounts and percents when given."""
     offers: list[Offer] = []
     delayed_patterns = _table(P.DELAYED, lang)
+    cues = _table(P.OFFER_CUES, lang)
     for sentence in sentences:
         types = [t for t, table in P.OFFER_TYPES.items() if _any(_table(table, lang), sentence)]
+        if "voucher" in types and not _any(cues, sentence):
+            types.remove("voucher")  # a code or a sale mentioned, not given
         if not types:
             continue
         amounts = find_amounts(sentence)
@@ -542,11 +545,16 @@ def check_compensation(
     types = {o.type for o in offers}
     loss = incident.loss
     if severity == "trivial":
-        if offers:
-            add("compensation_for_trivial", evidence)
+        # Only money, credit, a voucher or a discount is compensation; the corrected promo
+        # code or the right link is the fix itself.
+        paid = [o.evidence for o in offers if o.type in ("refund", "voucher")]
+        if paid:
+            add("compensation_for_trivial", list(dict.fromkeys(paid)))
         return offers, findings
     if not offers:
-        if _at_least(severity, "medium"):
+        # Due only for a stated loss (money or time); severity alone does not require it
+        # (the security-notice template offers none).
+        if loss is not None:
             add("compensation_missing", [])
         return offers, findings
     money_lost = loss is not None and loss.is_money
@@ -651,6 +659,11 @@ def _check_supported(
     embeddings: bool,
 ) -> tuple[dict[str, StepResult], list[Finding], bool]:
     found = {step: _hits(_table(P.STEPS[step], lang), sentences) for step in STEP_NAMES}
+    apology_sentences = set(found["regret"])
+    found["explanation"] += [
+        s for s in _hits(_table(P.EXPLANATION_WEAK, lang), sentences)
+        if s not in apology_sentences and s not in found["explanation"]
+    ]
     anti: list[Finding] = []
 
     def flag(name: str, evidence: list[str]) -> None:
@@ -659,6 +672,10 @@ def _check_supported(
 
     non_apology = _hits(_table(P.NON_APOLOGY, lang), sentences)
     conditional = _hits(_table(P.CONDITIONAL, lang), sentences)
+    conditional += [
+        s for s in _hits(_table(P.CONDITIONAL_CLAUSE, lang), found["regret"])
+        if s not in conditional
+    ]
     flag("non_apology", non_apology)
     flag("conditional_apology", [s for s in conditional if s not in non_apology])
     # Regret counts only for an apology that is neither generic nor conditional.
