@@ -16,6 +16,8 @@ Labelling rules (every case follows them; fix the label, not the checker, when a
     present, whatever else the text says.
   - remedy: what has been done, what happens next and when, or what changes. It passes when
     concrete actions are there even if an over-promise is present too.
+    For a trivial slip the correction itself (the right code, link or date) is the remedy;
+    telling the reader to ignore or delete a duplicate is not.
 - over_apologizing is flagged, and regret still passes if there is a real apology.
 - trivializing is flagged; impact passes only if the customer's impact is genuinely
   acknowledged elsewhere in the text.
@@ -26,6 +28,9 @@ Labelling rules (every case follows them; fix the label, not the checker, when a
   trivial incident; sending the corrected promo code or the right link is not compensation.
 - A voucher-only offer for lost money is `delayed_voucher_only`, not also
   `compensation_wrong_type`.
+- verdict: `no_apology_due` whenever the incident is trivial, whatever else is flagged (the
+  findings still say what to fix); else `ready` when all five steps pass and nothing is flagged;
+  else `needs_changes`.
 """
 
 from __future__ import annotations

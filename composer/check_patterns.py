@@ -858,6 +858,265 @@ FULL_REFUND: dict[str, list[str]] = {
     "zh": [r"全额退", r"全部退还"],
 }
 
+# Money moved back to the customer: counts as a refund when the same sentence states an amount
+# ("We have credited 35.00 USD to your current account", "hoy le hemos transferido 150 EUR",
+# "897 RUB сегодня возвращены на ваш счёт", "差价我们已转到您的支付账户"). First person or
+# passive only, so "you paid 140 EUR more" or "your outgoing transfer of 1,450 USD" are not offers.
+MONEY_BACK: dict[str, list[str]] = {
+    "en": [r"\b(we|I)('ve| have| had|'ll| will| are| am)? (also |just |now |already |today )?"
+           r"(credit|transferr|wire|wiring|pa(id|y|ying) (you )?back|return|deposit|reimburs|"
+           r"refund|sen[dt] back|put back|pa(id|y|ying) you)\w*",
+           r"\b(has|have|was|were|will be|is being|are being) (been )?(credited|transferred|wired|"
+           r"paid back|returned|deposited|reimbursed|refunded|sent back|paid) (\w+ ){0,2}"
+           r"(to|into|on|back)\b",
+           r"\b(compensation|reimbursement|refund|goodwill payment|payment) of\b"],
+    "it": [r"\b(abbiamo|ho|è stat[oa]|sono stat[ie]) (già |appena |oggi |ora )?(accreditat|"
+           r"trasferit|versat|bonificat|restituit|rimborsat|ricaricat)\w*",
+           r"\b(accrediteremo|verseremo|trasferiremo|restituiremo|bonificheremo|rimborseremo)\b",
+           r"\b(indennizzo|risarcimento|rimborso|accredito|bonifico) (di|da)\b"],
+    "es": [r"\b(hemos|he|ha sido|han sido) (ya |hoy )?(acreditad|abonad|transferid|ingresad|"
+           r"devuelt|reembolsad|reintegrad)\w*",
+           r"\b(acreditamos|abonamos|transferimos|ingresamos|devolvimos|reembolsamos|"
+           r"acreditaremos|abonaremos|transferiremos|ingresaremos|devolveremos|reembolsaremos)\b",
+           r"\b(indemnización|compensación|reembolso|abono|transferencia) de\b"],
+    "ru": [r"(?<!вы )(перевели|переведём|переведем|перечислили|перечислим|зачислили|"
+           r"зачислим|начислили|начислим|вернули|вернём|вернем|возместили|возместим|выплатили|выплатим|компенсировали|"
+           r"компенсируем)",
+           r"(возвращен|возвращён|зачислен|начислен|переведен|переведён|выплачен|возмещен|"
+           r"возмещён)\w*", r"(компенсаци|выплат|возмещени)\w* (в размере )?\d"],
+    "zh": [r"(已|已经|将|会|我们|为您|给您)[^，。！？；]{0,14}(转入|转到|打到|打入|退到|退回|退还|"
+           r"返还|存入|汇入|补偿|赔偿|赔付|到账)"],
+}
+
+# Service credit given outright ("a month of Pro free", "Te acreditamos un mes completo del plan",
+# "abbiamo accreditato un mese di abbonamento gratuito", "за этот месяц мы не возьмём с вас
+# абонентскую плату", "减免电费20元"): a voucher-type offer that needs no separate giving cue.
+SERVICE_CREDIT: dict[str, list[str]] = {
+    "en": [r"\b(credit(ed|ing)?|add(ed|ing)?|gave|give|giving|extend(ed|ing)?|grant(ed|ing)?|"
+           r"comp(ed)?)\b[^.;]{0,30}\b(\d+|one|two|three|four|a|an|a full|one full|an extra|"
+           r"an additional) (free )?(day|week|month|year|billing cycle)s?\b",
+           r"\b(free|complimentary) (day|week|month|year)s?( of)?\b",
+           r"\b(day|week|month|year)s? (of (your |the )?(\w+ )?(service|subscription|plan)|free)\b",
+           r"\bwaiv(e|ed|ing) (your |the |this |next |that )?(month'?s |monthly |annual |"
+           r"subscription |service )*(fee|subscription|charge|bill|payment)s?\b",
+           r"\b(won'?t|will not|are not going to|aren'?t going to) (be )?charg(e|ing) (you )?"
+           r"(anything )?for (this|next|the (next|current|whole)|that) (month|week|billing|"
+           r"period|year)\b"],
+    "it": [r"\b(mese|mesi|settiman[ae]|giorn[oi]|anno) ([\w']+ ){0,3}(gratis|gratuit\w*|"
+           r"in omaggio|senza costi)\b",
+           r"\b(accreditat|aggiunt|regalat|prolungat|estes|offert)\w* ([\w']+ ){0,3}(un|una|due|"
+           r"tre|\d+) (mese|mesi|settiman[ae]|giorni)\b",
+           r"\bnon (le|ti|vi) (addebiteremo|faremo pagare|chiederemo)\b",
+           r"\b(canone|abbonamento) ([\w']+ ){0,2}(gratuit\w*|gratis|azzerat\w*|sospes\w*)\b"],
+    "es": [r"\b(acredit|abon|añad|regal|ampli|exten|ofrec)\w* (\w+ ){0,2}(un|una|dos|tres|\d+) "
+           r"(mes|meses|semana|semanas|días?|año)\b",
+           r"\b(mes|meses|semana|semanas|días?) (completos? )?(gratis|gratuitos?|de regalo|"
+           r"sin coste)\b",
+           r"\bno (te|le|les|os) (cobraremos|vamos a cobrar)\b"],
+    "ru": [r"не (возьм|спиш|будем (брать|списывать))\w*[^.;]{0,25}(абонентск|ежемесячн|плат)",
+           r"(продлил|продлим|начислил|начислим|добавил|добавим|подарил|дарим)\w* [^.;]{0,30}"
+           r"(месяц|недел|дн[еяй]|подписк)",
+           r"(месяц|недел\w*|подписк\w*)[^.;]{0,20}(бесплатно|в подарок)"],
+    "zh": [r"(减免|免收|免除|免去|不收取|不再收取)",
+           r"(延长|赠送|补偿|增加)[^，。！？]{0,8}(天|个月|周)[^，。！？]{0,4}(服务|会员|使用)?(期|时长)?"],
+}
+
+# A sentence that recounts a promise we broke ("our agent promised a call back within 24 hours,
+# but ...") is the problem, not a remedy, whatever dates it mentions.
+REMEDY_EXCLUDE: dict[str, list[str]] = {
+    "en": [r"\b(we|I|you were|our \w+) (had )?(promised|told you|assured you)\b.{0,80}"
+           r"\b(but|yet|and then|instead)\b"],
+    "it": [r"\b(avevamo|abbiamo|ti avevamo|le avevamo|vi avevamo|aveva|ha) promesso\b.{0,80}"
+           r"\b(ma|invece|però)\b"],
+    "es": [r"\b(prometimos|habíamos prometido|le prometimos|te prometimos|prometió|había "
+           r"prometido)\b.{0,80}\b(pero|sin embargo|en cambio)\b"],
+    "ru": [r"обеща\w*.{0,80}(\bно\b|однако|а в итоге)"],
+    "zh": [r"(承诺|答应|保证|说好)[^。！？]{0,30}(但|却|可是|结果)"],
+}
+
+# --- general constructions, all five languages --------------------------------------------------
+# Added after a blind review: each entry is one construction, written out per language, merged
+# into the tables above. Kept separate so it is clear which phrasings came from which idea.
+
+_CONSTRUCTIONS: list[tuple[dict[str, dict[str, list[str]]] | dict[str, list[str]], str | None,
+                           dict[str, list[str]]]] = [
+    # impact: "we understand your dinner arrived late", "it came as a shock", "left your
+    # account overdrawn", "comprendiamo il fastidio"
+    (STEPS, "impact", {
+        "en": [r"\b(we|I) (can )?(fully |completely )?(understand|see|know|appreciate) (that )?"
+               r"(your|you)\b", r"\bcame as (a|an) (shock|surprise|blow)\b",
+               r"\bleft your (account|card|balance|team|shop|store|site|business|customers)\b",
+               r"\boverdrawn\b", r"\byou('d| had) (ordered|planned|booked|bought|paid|arranged|"
+               r"set aside)\b"],
+        "it": [r"\b(comprend|capi)\w* (bene |anche |perfettamente )?(il|la|lo|l') ?(fastidio|"
+               r"disagio|frustrazione|preoccupazione|delusione|rabbia|irritazione|stress)",
+               r"\bfastidi", r"\birritant", r"\b(averlo|averla|averli|aver|avere) dovut"],
+        "es": [r"\b(entend|comprend)\w* (bien |perfectamente )?(la|el|lo) (molestia|malestar|"
+               r"frustraci[oó]n|preocupaci[oó]n|enfado|decepci[oó]n|estr[eé]s)"],
+        "ru": [r"(понима\w*|представля\w*) (ваше|вашу|ваш) (недовольств|раздражени|огорчени|"
+               r"беспокойств|разочаровани)"],
+        "zh": [r"(理解|体谅|明白)(您|你)的(心情|感受|不满|着急|焦虑|失望|心疼|气愤)"],
+    }),
+    # explanation: "our records show", "the system did not pass the change on", "per un guasto
+    # a", "pusimos que ... pero", "мы проверили заказ:", "我们查了一下，", "X has a typo",
+    # "the link led to an empty page"
+    (STEPS, "explanation", {
+        "en": [r"\b(our|the) (records|logs|investigation|review|audit) (show|showed|shows|found|"
+               r"revealed|confirmed)\b",
+               r"\b(system|server|tool|app|platform|process|script|software|integration|"
+               r"scheduler|monitoring)s? (\w+ ){0,2}(did not|didn'?t|failed to|never) \w+",
+               r"\b(has|had|contained|contains) (a|an) (typo|error|mistake|misprint)\b",
+               r"\b(link|button|url|code) (\w+ ){0,2}(led|pointed|went|linked|took you) to "
+               r"(a|an|the) (wrong|empty|blank|broken|old|dead|missing)\b"],
+        "it": [r"\bper (un|una|il|la|l') ?(guasto|errore|problema|malfunzionamento|bug|difetto|"
+               r"disguido|intoppo)\b",
+               r"\b(intoppo|disguido|guasto|problema|errore|malfunzionamento) tecnic\w*",
+               r"\b(intoppo|disguido) (nel|nella|nell'|nei|durante)\b",
+               r"\bnon (aveva|avevano|ha|hanno) (individuato|rilevato|notato|visto|controllato|"
+               r"bloccato|registrato|passato|trasmesso)\b",
+               r"\b(abbiamo|ho) (verificato|controllato|ricostruito|esaminato)\s*[:,]",
+               r"\b(link|collegamento|codice) (\w+ ){0,2}(portava|rimandava|puntava) a\b"],
+        "es": [r"\b(pusimos|escribimos|publicamos|indicamos|anunciamos) (que|por error|mal)\b",
+               r"\b(revisamos|comprobamos|analizamos|verificamos) (tu|su|el|la) (reserva|pedido|"
+               r"cuenta|caso|incidencia|factura|registro|historial)",
+               r"\b(enlace|link|código) (\w+ ){0,2}(llevaba|apuntaba|dirigía|remitía) a\b",
+               r"\b(sistema|servidor|aplicación|app|plataforma|proceso|control) (\w+ ){0,2}"
+               r"(no (registró|detectó|envió|aplicó|anuló|canceló|bloqueó)|fall[oó])\b"],
+        "ru": [r"(ссылк|кнопк|код|промокод)\w* (\w+ ){0,2}(вела|вёл|вел|вело|открывал\w*|"
+               r"перенаправлял\w*) на",
+               r"(мы )?(проверили|изучили|прослушали|посмотрели|подняли) (заказ|запись|историю|"
+               r"журнал|логи|ваш)"],
+        "zh": [r"(我们)?(查|核查|核实|了解|调查|检查)了(一下)?[，,:：]",
+               r"(没有|没|未)(能)?(及时)?(转告|通知到|告知|处理|上报|发现|检查)",
+               r"(链接|按钮)[^，。]{0,6}(指向|跳转到|打开)[^，。]{0,4}(空白|错误|不存在)"],
+    }),
+    # responsibility in neutral company voice: "Northbridge Bank takes full responsibility",
+    # "la responsabilità del ritardo è nostra", "ответственность за это полностью на нас",
+    # "мы несём полную ответственность", "这是我们的管理失误", "责任由我们承担"
+    (STEPS, "responsibility", {
+        "en": [r"(?-i:\b(?!The\b|Our\b|Their\b|Your\b|This\b|That\b)[A-Z][\w&'.-]*"
+               r"(?: [A-Z][\w&'.-]*){0,3}) (takes|accepts|bears) (full |complete |total |sole )?"
+               r"(responsibility|ownership)\b",
+               r"\b(the|our) (company|team|bank|store|shop|firm|business|management) (takes|"
+               r"accepts|bears) (full |complete |total )?(responsibility|ownership)\b",
+               r"\b(responsibility|fault|blame) for (this|it|that|the [\w-]+) (is|was|lies|rests) "
+               r"(entirely |fully |wholly |squarely )?(ours|mine|with us|on us)\b"],
+        "it": [r"\bresponsabilità ([\w']+ ){0,5}(è|era|resta|rimane) (interamente |tutta |solo |"
+               r"soltanto )?(nostra|mia)\b", r"\b(ce|me) ne (facciamo|faccio) carico\b"],
+        "es": [r"\b(la )?responsabilidad (\w+ ){0,4}(es|fue|recae|corresponde) (\w+ )?"
+               r"(nuestra|mía|en nosotros|a nosotros)\b"],
+        "ru": [r"ответственност\w* (\w+ ){0,3}(лежит |целиком |полностью )*на (нас|мне)\b",
+               r"(мы|я) (\w+ )?(несём|несем|несу) (\w+ ){0,2}(полную |всю )?ответственност",
+               r"(именно )?(мы|я) (\w+ )?(отвечаем|отвечаю) за\b"],
+        "zh": [r"(我们|我方|我行|我司|我公司|本公司|本行|本店)(的|自己的)[^，。！？；,]{0,6}"
+               r"(失误|过失|疏忽|疏漏|过错)",
+               r"责任(由|归)(我们|我方|我行|我司|本公司|平台)(来)?(承担|负责)",
+               r"(完全|都)是(我们|我方|我行|我司)[^，。！？]{0,6}(失误|错|责任|问题)"],
+    }),
+    # remedy: completed actions without a "we" subject, past-tense "we" forms, follow-ups with
+    # a date, and, for a trivial slip, the correction itself ("the working code is SPRING20")
+    (STEPS, "remedy", {
+        "en": [r"\b(was|were|has been|have been|is now|are now) (\w+ )?(replaced|fixed|repaired|"
+               r"restored|refunded|credited|reissued|re-issued|rebooked|corrected|rolled back|"
+               r"reversed|resolved|reconnected|reinstated)\b",
+               r"\b(the )?(correct|right|working|valid|updated) ([\w%-]+ ){1,5}(is|will be)\b",
+               r"\bhere'?s the (correct|right|working|updated|new) \w+", r"\bcorrection\b"],
+        "it": [r"\b(è|sono) stat[oaie] (già |ora |subito )?(sostituit|riparat|corrett|ripristinat|"
+               r"rimborsat|accreditat|risolt|sistemat|trasmess|riattivat|ricollegat)\w*",
+               r"\b(abbiamo|ho) (già |ora |subito )?(anticipato|ricollegato|riparato|potenziato|"
+               r"rafforzato|unito|eseguito|rimosso|disattivato|riattivato|formato|raddoppiato)\b",
+               r"\b(il|la|l') ?(\w+ )?(corrett[oa]|giust[oa]|valid[oa]|funzionante)"
+               r"( [^,.;:]{1,30})? (è|e'|sarà)\b",
+               r"\bcorrezione\b", r"\b(la|ti|vi|le) (ricontatteremo|richiameremo|contatteremo)\b"],
+        "es": [r"(?<!no )\b(ya )?(ampliamos|configuramos|corregimos|reparamos|sustituimos|"
+               r"reemplazamos|restablecimos|devolvimos|reembolsamos|anulamos|renovamos|"
+               r"actualizamos|añadimos|instalamos|activamos|desactivamos|bloqueamos|revertimos|"
+               r"reprogramamos)\b",
+               r"\b(ya|ahora) (está|están) (reparad|corregid|solucionad|resuelt|activ|"
+               r"restablecid)\w*",
+               r"\bdesde (ahora|hoy|esta semana|este mes)\b",
+               r"\b(el|la) (\w+ )?(correct[oa]|válid[oa]|buen[oa])( [^,.;:]{1,30})? (es|será)\b"],
+        "ru": [r"(уже )?(исправлен|восстановлен|заменен|заменён|отключен|отключён|устранен|"
+               r"устранён|починен|отремонтирован|переоформлен)\w*",
+               r"(правильн|верн|корректн|действующ|рабоч)\w* (ссылк|промокод|код|дат|адрес|врем)"],
+        "zh": [r"(我们|我)?(已|已经)(将|把|为您|给您|向您|对|给|为)[^，。！？；]{0,20}"
+               r"(退|补|转|修复|恢复|更正|加装|安装|增加|调整|升级|更换|处理|发放|延长)",
+               r"(更换|修复|恢复|退还|补发|调整|升级|加装|更新|修正)了",
+               r"已(经)?(全部)?(更换|修复|处理|调整|更新|修正|升级|更正)",
+               r"恢复(供电|服务|正常|使用|访问)",
+               r"将于[^，。！？]{0,15}(施工|完成|上线|更换|发布|恢复|送达|处理)",
+               r"(我们|我)?(会|将)[^，。！？]{0,15}(通知|联系|告知|回复|打电话|致电|回访|确认)(您|你)",
+               r"已列入[^，。！？]{0,8}(计划|日程)",
+               r"正确的[^，。！？]{0,6}(是|为)", r"(时间|日期|地点)(不变|照旧)"],
+    }),
+    # trivializing: "most of our customers didn't even notice", "fue una incidencia menor"
+    (TRIVIALIZING, None, {
+        "en": [r"\b(didn'?t|did not|never) even notice\b",
+               r"\bmost (of )?(our |the )?(customers|users|clients)\b.{0,40}\b(didn'?t|did not|"
+               r"never|weren'?t|were not)\b",
+               r"\b(was|is|it'?s|this was|that was) (only |just |really )?(a )?(minor|small|tiny) "
+               r"(incident|issue|problem|outage|glitch|blip|hiccup|thing)\b"],
+        "it": [r"\b(la )?(maggior parte|maggioranza) (dei|degli|delle) (nostri |nostre )?"
+               r"(clienti|utenti)\b.{0,40}\b(non|neanche|nemmeno|neppure)\b",
+               r"\b(è stat[oa]|era|si è trattato di) (solo |soltanto )?(un|una) (incidente|"
+               r"problema|inconveniente|disguido|guasto) (minore|lieve|piccolo|da poco|"
+               r"marginale)\b"],
+        "es": [r"\bla mayoría de (los |nuestros |nuestras )?(clientes|usuarios)\b.{0,30}"
+               r"\b(no|ni)\b", r"\bni (siquiera )?se (dieron|dio|han dado) cuenta\b",
+               r"\b(fue|es|ha sido|se trató de) (solo |sólo |apenas )?(una|un) (incidencia|"
+               r"incidente|problema|fallo|error) (menor|leve|sin importancia)\b"],
+        "ru": [r"большинство (наших |из наших )?(клиентов|пользователей|покупателей) (даже )?"
+               r"(не|ничего)", r"(клиент|пользовател|покупател)\w* (даже )?не заметил",
+               r"(незначительн|мелк|небольш)\w* (инцидент|происшестви)"],
+        "zh": [r"大(多数|部分)(的)?(用户|客户|顾客)(甚至|根本)(都)?(没有|没|不会|并未)",
+               r"(轻微|小)的?(事故|事件)"],
+    }),
+    # blame: "the delay is exclusively their responsibility; we did our part"
+    (BLAME_STRONG, None, {
+        "en": [r"\b(responsibility|fault|blame) (for (this|the \w+) )?(is|was|lies|rests) "
+               r"(entirely |solely |fully |squarely )?(theirs|with them|with the (courier|carrier|"
+               r"vendor|supplier|partner|airline|hotel|bank))\b",
+               r"\bwe (did|had done|have done) (our|everything on our) (part|side|end)\b"],
+        "it": [r"\b(responsabilità|colpa) ([\w']+ ){0,3}(è|era) (interamente |esclusivamente |"
+               r"solo )?(loro|del corriere|del fornitore|della banca|del vettore)\b",
+               r"\b(noi )?abbiamo fatto (la nostra parte|tutto (il )?(possibile|quanto dovuto))\b"],
+        "es": [r"\b(culpa|responsabilidad) (es |fue )?(exclusiva(mente)?|únicamente|totalmente|"
+               r"enteramente|solamente) (suya|de ell[oa]s|del? (la )?\w+)",
+               r"\b(la )?(culpa|responsabilidad) (es|fue) (exclusivamente |únicamente |"
+               r"totalmente )?(de ellos|del (proveedor|transportista|mensajero|banco|repartidor)|"
+               r"de la (empresa|aerolínea|mensajería|transportista|agencia))\b",
+               r"\b(nosotros )?(cumplimos|hicimos) (con )?(nuestra parte|todo lo que (nos "
+               r"correspondía|debíamos))\b"],
+        "ru": [r"ответственност\w* (\w+ ){0,2}(лежит |целиком |полностью )*на (них|"
+               r"перевозчик\w*|курьер\w*|поставщик\w*|партн[её]р\w*|служб\w* доставки)",
+               r"(свою часть|свои обязательства) (работы )?(мы )?выполнил"],
+        "zh": [r"责任(完全)?在(对方|快递|物流|商家|供应商|第三方|合作方)",
+               r"(我们|我方)(这边)?(已经)?(做到了|尽到了)(自己的|我们的)?(责任|义务|本分)"],
+    }),
+    # compensation type words that were missing: "un indennizzo", service credit and fee waivers
+    (OFFER_TYPES["refund"], None, {
+        "it": [r"\b(indennizz|risarc)\w*"], "es": [r"\b(indemniz)\w*"],
+        "ru": [r"возвращ\w*"], "zh": [r"赔偿"],
+    }),
+    (OFFER_CUES, None, {
+        "es": [r"\b(acreditamos|acreditaremos|(le|te|les) (hemos )?acreditado)\b"],
+        "it": [r"\b(le|ti|vi) (abbiamo|ho) (già )?(accreditato|aggiunto|regalato)\b"],
+        "ru": [r"(зачислил|зачислим|перевели|переведём|переведем)"],
+        "zh": [r"(已|已经)(为|给|向)(您|你)"],
+    }),
+]
+
+
+def _merge() -> None:
+    for table, key, additions in _CONSTRUCTIONS:
+        target = table[key] if key is not None else table  # type: ignore[index]
+        for lang, patterns in additions.items():
+            target.setdefault(lang, []).extend(p for p in patterns if p not in target[lang])
+
+
+_merge()
+
+
 # --- incidents --------------------------------------------------------------------------------
 # Interim triage: the UMI article's "no standalone apology" cases. Replaced by the triage module.
 

@@ -485,13 +485,23 @@ def find_offers(sentences: list[str], lang: str) -> list[Offer]:
     offers: list[Offer] = []
     delayed_patterns = _table(P.DELAYED, lang)
     cues = _table(P.OFFER_CUES, lang)
+    money_back = _table(P.MONEY_BACK, lang)
+    service_credit = _table(P.SERVICE_CREDIT, lang)
     for sentence in sentences:
         types = [t for t, table in P.OFFER_TYPES.items() if _any(_table(table, lang), sentence)]
-        if "voucher" in types and not _any(cues, sentence):
+        # Money moved back is a refund unless the sentence is about a code or voucher
+        # ("начислили промокод на 6000 рублей" is a voucher).
+        moved = "voucher" not in types and _any(money_back, sentence)
+        credit = _any(service_credit, sentence)
+        if "voucher" in types and not credit and not _any(cues, sentence):
             types.remove("voucher")  # a code or a sale mentioned, not given
+        if credit and "voucher" not in types:
+            types.append("voucher")
+        amounts = find_amounts(sentence)
+        if amounts and moved and "refund" not in types:
+            types.insert(0, "refund")  # an amount credited, transferred or returned to them
         if not types:
             continue
-        amounts = find_amounts(sentence)
         percents = [m.group("num") or m.group("zh") for m in _PERCENT.finditer(sentence)]
         full = _any(_table(P.FULL_REFUND, lang), sentence)
         delayed = _any(delayed_patterns, sentence)
@@ -659,6 +669,8 @@ def _check_supported(
     embeddings: bool,
 ) -> tuple[dict[str, StepResult], list[Finding], bool]:
     found = {step: _hits(_table(P.STEPS[step], lang), sentences) for step in STEP_NAMES}
+    broken_promises = set(_hits(_table(P.REMEDY_EXCLUDE, lang), sentences))
+    found["remedy"] = [s for s in found["remedy"] if s not in broken_promises]
     apology_sentences = set(found["regret"])
     found["explanation"] += [
         s for s in _hits(_table(P.EXPLANATION_WEAK, lang), sentences)

@@ -215,7 +215,7 @@ def test_cli_missing_file_is_one_line_exit_2() -> None:
 
 def test_calibration_meets_targets() -> None:
     result = evaluate_check()
-    assert result.cases >= 128  # 88 calibration + 40 merged hold-out cases
+    assert result.cases >= 178  # 88 calibration + 40 hold-out + 50 blind cases, all merged
     assert all(n >= 12 for n in result.by_language.values()) and len(result.by_language) == 5
     assert result.below_target(TARGET) == [], result.mistakes
     assert result.verdict_accuracy >= TARGET
@@ -352,3 +352,157 @@ def test_corrected_promo_code_is_not_compensation_for_trivial() -> None:
     gift = check("As an apology, we've added a 5 EUR voucher to your account.", incident,
                  embeddings=False)
     assert "compensation_for_trivial" in {f.name for f in gift.compensation}
+
+
+# Constructions added after the blind review, in wordings that appear in none of the case files.
+
+MONEY_BACK = [
+    ("en", "We've wired 42.50 EUR back to your bank account this afternoon.", "42.50 EUR"),
+    ("en", "A payment of 60 GBP has been returned to your card.", "60 GBP"),
+    ("it", "Abbiamo bonificato 80 EUR sul suo conto corrente.", "80 EUR"),
+    ("es", "Hoy le hemos ingresado 55 EUR en su cuenta.", "55 EUR"),
+    ("ru", "Сегодня мы перечислили 2 000 RUB на вашу карту.", "2000 RUB"),
+    ("zh", "我们已把150元打到您的银行卡。", "150 CNY"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "loss"), MONEY_BACK)
+def test_money_moved_back_counts_as_a_refund(lang: str, text: str, loss: str) -> None:
+    incident = Incident(text="charged in error", severity="medium", loss=parse_loss(loss))
+    report = check(text, incident, language=lang, embeddings=False)
+    assert "refund" in {o.type for o in report.offers}
+    assert report.compensation == [], report.compensation
+
+
+SERVICE_CREDIT = [
+    ("en", "We've added two free weeks to your subscription."),
+    ("en", "We have waived next month's subscription fee."),
+    ("it", "Le regaliamo due settimane di servizio senza costi."),
+    ("es", "Te regalamos dos semanas de suscripción gratis."),
+    ("ru", "Мы не будем списывать абонентскую плату за следующий месяц."),
+    ("zh", "本月服务费全部免收。"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), SERVICE_CREDIT)
+def test_service_credit_is_an_offer_for_lost_time(lang: str, text: str) -> None:
+    incident = Incident(text="service down", severity="medium", loss=parse_loss("6 hours"))
+    report = check(text, incident, language=lang, embeddings=False)
+    assert "voucher" in {o.type for o in report.offers}
+    assert "compensation_missing" not in {f.name for f in report.compensation}
+
+
+def test_you_paid_more_is_not_an_offer() -> None:
+    incident = Incident(text="hotel overbooked", severity="medium", loss=parse_loss("90 EUR"))
+    report = check("You paid 90 EUR more for another room that night.", incident,
+                   language="en", embeddings=False)
+    assert report.offers == []
+    assert "compensation_missing" in {f.name for f in report.compensation}
+
+
+NEW_EXPLANATIONS = [
+    ("en", "Our logs showed that the export job never finished."),
+    ("it", "La consegna è saltata per un guasto al furgone."),
+    ("es", "Revisamos su pedido: la etiqueta salió con la dirección antigua."),
+    ("ru", "Мы проверили историю платежей: списание прошло дважды."),
+    ("zh", "我们核实了一下：仓库把您的订单漏掉了。"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), NEW_EXPLANATIONS)
+def test_investigation_and_cause_phrasings_pass_explanation(lang: str, text: str) -> None:
+    assert check(text, language=lang, embeddings=False).steps["explanation"].passed
+
+
+COMPANY_VOICE = [
+    ("en", "Harbor Telecom accepts full responsibility for the missed appointment."),
+    ("it", "La responsabilità di questo disservizio è interamente nostra."),
+    ("es", "La responsabilidad de este retraso recae en nosotros."),
+    ("ru", "Мы несём за это полную ответственность."),
+    ("ru", "Ответственность за сбой целиком на нас."),
+    ("zh", "这是本公司的审核疏忽。"),
+    ("zh", "责任归我们承担。"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), COMPANY_VOICE)
+def test_company_voice_ownership_passes_responsibility(lang: str, text: str) -> None:
+    assert check(text, language=lang, embeddings=False).steps["responsibility"].passed
+
+
+COMPLETED_ACTIONS = [
+    ("en", "The faulty router was replaced on Tuesday morning."),
+    ("it", "Il contatore è stato riparato ieri sera."),
+    ("es", "El lector de tarjetas ya está reparado."),
+    ("ru", "Неисправный модуль уже заменён."),
+    ("zh", "损坏的路由器已更换完毕。"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), COMPLETED_ACTIONS)
+def test_completed_actions_without_we_pass_remedy(lang: str, text: str) -> None:
+    assert check(text, language=lang, embeddings=False).steps["remedy"].passed
+
+
+CORRECTIONS = [
+    ("en", "The correct start time is 18:30, not 17:30."),
+    ("it", "Il link corretto è questo: esempio.it/saldi."),
+    ("es", "El horario correcto es de 10:00 a 14:00."),
+    ("ru", "Действующий промокод — LETO5."),
+    ("zh", "正确的活动日期为5月20日。"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), CORRECTIONS)
+def test_correction_of_a_trivial_slip_is_its_remedy(lang: str, text: str) -> None:
+    incident = Incident(text="typo in the newsletter", severity="trivial")
+    report = check(text, incident, language=lang, embeddings=False)
+    assert report.steps["remedy"].passed
+    assert report.verdict == "no_apology_due" and report.compensation == []
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "We promised a callback within 24 hours, but nobody called you."),
+    ("zh", "我们答应三天内寄出，却一直没有发货。"),
+])
+def test_a_broken_promise_is_not_a_remedy(lang: str, text: str) -> None:
+    assert not check(text, language=lang, embeddings=False).steps["remedy"].passed
+
+
+NEW_TRIVIALIZING = [
+    ("en", "Honestly, it was just a minor blip."),
+    ("en", "Most of our clients never even noticed."),
+    ("it", "La maggior parte dei nostri utenti non ha notato nulla."),
+    ("es", "Se trató de un fallo sin importancia."),
+    ("ru", "Большинство наших пользователей даже не почувствовали сбоя."),
+    ("zh", "大部分的用户根本没有察觉。"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), NEW_TRIVIALIZING)
+def test_minimising_phrasings_are_trivializing(lang: str, text: str) -> None:
+    report = check(text, language=lang, embeddings=False)
+    assert "trivializing" in {f.name for f in report.anti_patterns}
+
+
+NEW_BLAME = [
+    ("en", "The responsibility for the delay lies entirely with the courier."),
+    ("en", "We did our part; the parcel left our warehouse on time."),
+    ("it", "La colpa del ritardo è esclusivamente del corriere."),
+    ("es", "La responsabilidad es únicamente del transportista."),
+    ("ru", "Ответственность за задержку полностью лежит на курьерской службе."),
+    ("zh", "责任完全在快递公司。"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), NEW_BLAME)
+def test_responsibility_placed_on_others_is_blame(lang: str, text: str) -> None:
+    report = check(text, language=lang, embeddings=False)
+    assert "blame_shifting" in {f.name for f in report.anti_patterns}
+    assert not report.steps["responsibility"].passed
+
+
+def test_not_your_responsibility_is_not_blame() -> None:
+    report = check("La responsabilidad es nuestra, no de la aerolínea ni tuya.", language="es",
+                   embeddings=False)
+    assert report.anti_patterns == [] and report.steps["responsibility"].passed
