@@ -568,11 +568,19 @@ def check_compensation(
             add("compensation_missing", [])
         return offers, findings
     money_lost = loss is not None and loss.is_money
+    time_lost = loss is not None and not loss.is_money
     faulty = _any(_compile(tuple(P.FAULTY_PRODUCT)), incident.text)
+    credit = _table(P.SERVICE_CREDIT, lang)
     if money_lost and "refund" not in types:
         name = "delayed_voucher_only" if "voucher" in types else "compensation_wrong_type"
         add(name, evidence)
     elif faulty and not loss and not types & {"exchange", "refund"}:
+        add("compensation_wrong_type", evidence)
+    elif time_lost and types == {"voucher"} and not any(
+        _any(credit, o.evidence) for o in offers
+    ):
+        # Time lost on a failed service: credit the service or redo it. A discount on other
+        # products or a future purchase does not give the time back (Roschk & Gelbrich 2014).
         add("compensation_wrong_type", evidence)
     if money_lost and loss is not None:
         value = _offered_value(offers, loss.amount, loss.unit)
@@ -671,10 +679,14 @@ def _check_supported(
     found = {step: _hits(_table(P.STEPS[step], lang), sentences) for step in STEP_NAMES}
     broken_promises = set(_hits(_table(P.REMEDY_EXCLUDE, lang), sentences))
     found["remedy"] = [s for s in found["remedy"] if s not in broken_promises]
+    # "From now on ..." is prevention: neither what the failure did nor what happened.
+    policy = set(_hits(_table(P.FORWARD_POLICY, lang), sentences))
+    found["impact"] = [s for s in found["impact"] if s not in policy]
+    found["explanation"] = [s for s in found["explanation"] if s not in policy]
     apology_sentences = set(found["regret"])
     found["explanation"] += [
         s for s in _hits(_table(P.EXPLANATION_WEAK, lang), sentences)
-        if s not in apology_sentences and s not in found["explanation"]
+        if s not in apology_sentences and s not in found["explanation"] and s not in policy
     ]
     anti: list[Finding] = []
 

@@ -215,7 +215,7 @@ def test_cli_missing_file_is_one_line_exit_2() -> None:
 
 def test_calibration_meets_targets() -> None:
     result = evaluate_check()
-    assert result.cases >= 178  # 88 calibration + 40 hold-out + 50 blind cases, all merged
+    assert result.cases >= 228  # 88 calibration + 40 hold-out + 50 blind + 50 blind2, all merged
     assert all(n >= 12 for n in result.by_language.values()) and len(result.by_language) == 5
     assert result.below_target(TARGET) == [], result.mistakes
     assert result.verdict_accuracy >= TARGET
@@ -506,3 +506,165 @@ def test_not_your_responsibility_is_not_blame() -> None:
     report = check("La responsabilidad es nuestra, no de la aerolínea ni tuya.", language="es",
                    embeddings=False)
     assert report.anti_patterns == [] and report.steps["responsibility"].passed
+
+
+# --- round 3: constructions, not words (phrasings that appear in no case file) ----------------
+
+ROUND3_EXPLANATIONS = [
+    # a thing configured wrongly, in the passive
+    ("en", "The booking widget was still linked to the previous calendar account."),
+    ("it", "Il modulo era ancora collegato alla vecchia casella di posta."),
+    ("es", "El formulario estaba todavía vinculado a una cuenta antigua."),
+    ("ru", "Форма была по-прежнему привязана к старому почтовому ящику."),
+    ("zh", "预约表单还绑定到了旧的邮箱。"),
+    # a person on the team did the wrong thing
+    ("en", "A technician mis-set the thermostat on the cold-room door."),
+    ("it", "Il magazziniere che ha chiuso il collo ha dimenticato il libretto di istruzioni."),
+    ("es", "Nuestro mensajero anotó mal el número del portal."),
+    ("ru", "Кладовщик положил в коробку зарядку от другой модели."),
+    ("zh", "仓库同事把两张面单贴反了。"),
+    # the moment it came from: during the update / while doing X
+    ("en", "Some invoices were duplicated during last night's database upgrade."),
+    ("it", "Durante la migrazione del catalogo alcuni prezzi sono stati azzerati."),
+    ("es", "Durante la migración de cuentas se borraron algunas direcciones."),
+    ("ru", "В ходе переезда на новый склад часть заказов потерялась."),
+    ("zh", "我们在切换支付通道时漏掉了部分退款申请。"),
+    # something broke by itself
+    ("en", "The freezer in our Leeds depot broke down overnight."),
+    ("it", "Il compressore della cella frigorifera si è guastato domenica notte."),
+    ("es", "La máquina de etiquetas se estropeó a media mañana."),
+    ("ru", "Холодильная камера вышла из строя в ночь на субботу."),
+    ("zh", "周日晚上冷库的压缩机突然出现故障。"),
+    # causal connectives and a skipped step
+    ("es", "Resultó que el transportista tenía una dirección antigua en su ficha."),
+    ("es", "Por una avería en la centralita, las llamadas no entraban."),
+    ("ru", "Заказ задержался потому, что склад закрылся на инвентаризацию."),
+    ("en", "We pushed the new price list without checking the discount rules."),
+    ("es", "Cerramos la reserva sin confirmar la fecha con el hotel."),
+    ("zh", "具体情况是：门店系统的库存数字比实际多了三件。"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), ROUND3_EXPLANATIONS)
+def test_cause_constructions_pass_explanation(lang: str, text: str) -> None:
+    assert check(text, language=lang, embeddings=False).steps["explanation"].passed
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("it", "Ci scusiamo perché il tecnico non è passato giovedì."),
+    ("es", "Le pedimos disculpas porque el pedido llegó abierto."),
+    ("ru", "Извините, что курьер так и не привёз заказ в среду."),
+])
+def test_the_problem_named_inside_the_apology_is_not_an_explanation(
+    lang: str, text: str
+) -> None:
+    assert not check(text, language=lang, embeddings=False).steps["explanation"].passed
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "From now on, if a seat can't be kept, you'll get a text and a refund."),
+    ("zh", "以后如果无法按时发货，系统会自动短信提醒您。"),
+    ("ru", "Теперь при переносе заказа клиент получает СМС."),
+])
+def test_a_rule_for_the_future_is_neither_impact_nor_explanation(lang: str, text: str) -> None:
+    report = check(text, language=lang, embeddings=False)
+    assert not report.steps["impact"].passed and not report.steps["explanation"].passed
+
+
+ROUND3_NON_APOLOGIES = [
+    "由此给您造成的不便，还请谅解。",
+    "不便之处，敬请见谅。",
+    "施工给大家带来的麻烦，望您包涵。",
+    "对于造成不便深表歉意。",
+]
+
+
+@pytest.mark.parametrize("text", ROUND3_NON_APOLOGIES)
+def test_chinese_requests_for_understanding_are_non_apologies(text: str) -> None:
+    report = check(text, language="zh", embeddings=False)
+    assert "non_apology" in {f.name for f in report.anti_patterns}
+    assert not report.steps["regret"].passed
+
+
+ROUND3_TRIVIALIZING = [
+    ("es", "La mayoría de nuestros socios ni se enteraron del corte."),
+    ("es", "Casi nadie se dio cuenta, la verdad."),
+    ("es", "Solo fueron unos pocos pedidos los que salieron tarde."),
+    ("es", "No fue para tanto: todo volvió a funcionar enseguida."),
+    ("es", "Fue un simple despiste de calendario."),
+    ("en", "Most of the subscribers never even noticed the gap."),
+    ("it", "Quasi nessuno se n'è accorto."),
+    ("ru", "Почти никто не заметил перерыва."),
+    ("zh", "绝大多数会员甚至都没有察觉。"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), ROUND3_TRIVIALIZING)
+def test_minimising_constructions_are_trivializing(lang: str, text: str) -> None:
+    report = check(text, language=lang, embeddings=False)
+    assert "trivializing" in {f.name for f in report.anti_patterns}
+
+
+ROUND3_BLAME = [
+    ("es", "El error se debió únicamente a la aerolínea, que cambió la hora sin avisar."),
+    ("es", "Nosotros enviamos la documentación a tiempo, pero la agencia no la tramitó."),
+    ("en", "The delay was entirely down to the airline's schedule change."),
+    ("it", "Il ritardo è dovuto esclusivamente al vettore."),
+    ("ru", "Задержка произошла исключительно по вине перевозчика."),
+    ("zh", "这次延误完全是由于航空公司调整了航班。"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), ROUND3_BLAME)
+def test_cause_placed_solely_on_others_is_blame(lang: str, text: str) -> None:
+    report = check(text, language=lang, embeddings=False)
+    assert "blame_shifting" in {f.name for f in report.anti_patterns}
+    assert not report.steps["responsibility"].passed
+
+
+def test_solely_our_own_error_is_not_blame() -> None:
+    text = "El fallo se debe únicamente a un error nuestro de planificación, y lo asumimos."
+    report = check(text, language="es", embeddings=False)
+    assert "blame_shifting" not in {f.name for f in report.anti_patterns}
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "That was a billing error on our end."),
+    ("es", "No lo gestionamos bien y lo sabemos."),
+    ("ru", "Это наша недоработка."),
+    ("ru", "Мы просим прощения за сорванную доставку."),
+])
+def test_ownership_and_apology_constructions(lang: str, text: str) -> None:
+    report = check(text, language=lang, embeddings=False)
+    step = "regret" if "прощени" in text else "responsibility"
+    assert report.steps[step].passed
+
+
+def _comp(text: str, lang: str, incident: Incident) -> set[str]:
+    return {f.name for f in check(text, incident, language=lang, embeddings=False).compensation}
+
+
+def test_shop_discount_for_lost_time_is_the_wrong_type() -> None:
+    incident = Incident(text="the pool was closed for a week without notice", severity="medium",
+                        loss=parse_loss("7 days"))
+    text = "Como compensación, tienes un 20 % de descuento en la tienda del club."
+    assert _comp(text, "es", incident) == {"compensation_wrong_type"}
+    text = "As compensation, here is a 10% discount code for our online shop."
+    assert _comp(text, "en", incident) == {"compensation_wrong_type"}
+
+
+def test_service_credit_for_lost_time_is_the_right_type() -> None:
+    incident = Incident(text="the courier missed the slot", severity="medium",
+                        loss=parse_loss("3 hours"))
+    assert _comp("Мы начислили вам три бесплатные доставки.", "ru", incident) == set()
+    assert _comp("We've added two free deliveries to your account.", "en", incident) == set()
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("zh", "为表歉意，我们给每位会员发放500积分。"),
+    ("en", "To make up for it, we've added 200 bonus points to your account."),
+    ("es", "Como disculpa, te hemos regalado 50 gemas."),
+])
+def test_points_and_in_game_currency_for_a_trivial_slip(lang: str, text: str) -> None:
+    incident = Incident(text="wrong date in the event announcement", severity="trivial")
+    assert _comp(text, lang, incident) == {"compensation_for_trivial"}
