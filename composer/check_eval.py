@@ -163,6 +163,7 @@ class CheckEvalResult:
     verdict_correct: int
     language_correct: int
     mistakes: list[str] = field(default_factory=list)
+    source: str = "evals/check_cases"
 
     @property
     def verdict_accuracy(self) -> float:
@@ -196,7 +197,7 @@ class CheckEvalResult:
         }
 
     def table(self) -> Table:
-        table = Table(title=f"checker calibration: {self.cases} cases "
+        table = Table(title=f"checker eval on {self.source}: {self.cases} cases "
                       + ", ".join(f"{k} {v}" for k, v in sorted(self.by_language.items())))
         for column in ("group", "label", "precision", "recall", "tp", "fp", "fn"):
             numeric = column not in ("group", "label")
@@ -251,4 +252,7 @@ def evaluate_check(
         verdicts += report.verdict == case.verdict
         if report.verdict != case.verdict:
             mistakes.append(f"{case.id}: verdict {report.verdict}, expected {case.verdict}")
-    return CheckEvalResult(len(cases), by_language, labels, verdicts, languages, mistakes)
+    source = str(directory) if directory else "evals/check_cases"
+    return CheckEvalResult(
+        len(cases), by_language, labels, verdicts, languages, mistakes, source
+    )
