@@ -636,6 +636,11 @@ def check(
     started = time.perf_counter()
     validate_text(text)
     text = text.translate(_QUOTES)
+    if language is not None and not re.fullmatch(r"[a-z]{2}", language):
+        raise CheckInputError(
+            f"unknown language {language!r}: use a two-letter code such as "
+            f"{', '.join(SUPPORTED)}"
+        )
     lang = language or detect_language(text)
     supported = lang in SUPPORTED
     sentences = split_sentences(text)

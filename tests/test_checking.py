@@ -668,3 +668,11 @@ def test_service_credit_for_lost_time_is_the_right_type() -> None:
 def test_points_and_in_game_currency_for_a_trivial_slip(lang: str, text: str) -> None:
     incident = Incident(text="wrong date in the event announcement", severity="trivial")
     assert _comp(text, lang, incident) == {"compensation_for_trivial"}
+
+
+def test_language_that_is_not_a_code_is_a_usage_error() -> None:
+    result = run_cli("check", "-", "--lang", "klingon", stdin=b"Sorry, our mistake.")
+    assert result.returncode == 2
+    assert result.stderr.decode().strip().splitlines() == [
+        "error: unknown language 'klingon': use a two-letter code such as en, it, es, ru, zh"
+    ]
