@@ -1,0 +1,32 @@
+"""`pip install .` (not editable) must carry the knowledge, prompts and eval sets in the wheel."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_wheel_ships_cards_sources_and_eval_sets(tmp_path):
+    pytest.importorskip("hatchling", reason="hatchling (the build backend) is not installed")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path), str(ROOT)],
+        check=True, capture_output=True, timeout=300,
+    )
+    (wheel,) = tmp_path.glob("apology_composer-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    data = "composer/_data/"
+    cards = {p.name for p in (ROOT / "knowledge" / "cards").glob("*.yaml")}
+    assert {f"{data}knowledge/cards/{name}" for name in cards} <= names
+    assert f"{data}knowledge/sources/sources.yaml" in names
+    assert sum(n.startswith(f"{data}knowledge/sources/") and n.endswith(".txt") for n in names) == 5
+    assert f"{data}evals/retrieval.yaml" in names
+    assert any(n.startswith(f"{data}evals/check_cases/") for n in names)
+    assert "composer/cli.py" in names
