@@ -325,6 +325,41 @@ def _any(patterns: Iterable[re.Pattern[str]], text: str) -> bool:
     return any(p.search(text) for p in patterns)
 
 
+_CLAUSE_CUT = re.compile(r"\s*[,;:\u2014\u2013]\s+|\s+-\s+|[，；：、]")
+
+
+def _clauses(sentence: str) -> list[str]:
+    return [c for c in _CLAUSE_CUT.split(sentence) if c.strip()]
+
+
+def _structural(
+    table: dict[str, list[list[str]]], lang: str, sentences: list[str], neg: str | None = None,
+) -> list[str]:
+    """Sentences with a clause that holds one pattern from every list of some entry.
+
+    A match right after a negation (`neg`, matched against the text before it) does not count.
+    """
+    entries = [_compile(tuple(parts)) for parts in table.get(lang, [])]
+    veto = _compile((neg,))[0] if neg else None
+    hits: list[str] = []
+    for sentence in sentences:
+        for clause in _clauses(sentence):
+            if any(_all_match(entry, clause, veto) for entry in entries):
+                hits.append(sentence)
+                break
+    return hits
+
+
+def _all_match(
+    entry: tuple[re.Pattern[str], ...], clause: str, veto: re.Pattern[str] | None
+) -> bool:
+    for pattern in entry:
+        match = pattern.search(clause)
+        if match is None or (veto is not None and veto.search(clause[: match.start()])):
+            return False
+    return True
+
+
 def _short(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -500,6 +535,10 @@ def find_offers(sentences: list[str], lang: str) -> list[Offer]:
         amounts = find_amounts(sentence)
         if amounts and moved and "refund" not in types:
             types.insert(0, "refund")  # an amount credited, transferred or returned to them
+        if not types and _any(_table(P.STRUCT_OFFER, lang), sentence):
+            # Given in a form the type tables do not know ("tu próxima limpieza corre de
+            # nuestra cuenta", "为表歉意…帆布袋"): enough to say something was offered.
+            types = ["gift" if _any(_table(P.STRUCT_GIFT, lang), sentence) else "goodwill"]
         if not types:
             continue
         percents = [m.group("num") or m.group("zh") for m in _PERCENT.finditer(sentence)]
@@ -571,11 +610,14 @@ def check_compensation(
     time_lost = loss is not None and not loss.is_money
     faulty = _any(_compile(tuple(P.FAULTY_PRODUCT)), incident.text)
     credit = _table(P.SERVICE_CREDIT, lang)
-    if money_lost and "refund" not in types:
+    known = types - {"goodwill"}  # an offer of unknown type is not judged on its type
+    if money_lost and known and "refund" not in types:
         name = "delayed_voucher_only" if "voucher" in types else "compensation_wrong_type"
         add(name, evidence)
-    elif faulty and not loss and not types & {"exchange", "refund"}:
+    elif faulty and not loss and known and not types & {"exchange", "refund"}:
         add("compensation_wrong_type", evidence)
+    elif time_lost and known and known <= {"gift"}:
+        add("compensation_wrong_type", evidence)  # goods do not give the time back
     elif time_lost and types == {"voucher"} and not any(
         _any(credit, o.evidence) for o in offers
     ):
@@ -682,6 +724,7 @@ def _check_supported(
     embeddings: bool,
 ) -> tuple[dict[str, StepResult], list[Finding], bool]:
     found = {step: _hits(_table(P.STEPS[step], lang), sentences) for step in STEP_NAMES}
+    _add_structural(found, sentences, lang)
     broken_promises = set(_hits(_table(P.REMEDY_EXCLUDE, lang), sentences))
     found["remedy"] = [s for s in found["remedy"] if s not in broken_promises]
     # "From now on ..." is prevention: neither what the failure did nor what happened.
@@ -755,6 +798,24 @@ def _check_supported(
         steps[step] = StepResult(passed, evidence[:3], suggestion, source=sources[step])
     forgiveness = _any(_table(P.FORGIVENESS, lang), text)
     return steps, anti, forgiveness
+
+
+def _add_structural(found: dict[str, list[str]], sentences: list[str], lang: str) -> None:
+    """Clause-level co-occurrence signals (check_patterns, round 4) added to the phrase hits.
+
+    A structural remedy hit must not be a sentence that apologises, explains or describes the
+    harm: "we released an update that broke it" is the cause, not the fix.
+    """
+    def extend(step: str, hits: list[str], skip: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+        found[step] += [s for s in hits if s not in found[step] and s not in skip]
+
+    extend("responsibility", _structural(P.STRUCT_RESPONSIBILITY, lang, sentences,
+                                         P._NEG_OWN.get(lang)))
+    extend("impact", _structural(P.STRUCT_IMPACT, lang, sentences))
+    extend("explanation", _structural(P.STRUCT_EXPLANATION, lang, sentences),
+           set(found["regret"]))
+    described = set(found["regret"]) | set(found["explanation"]) | set(found["impact"])
+    extend("remedy", _structural(P.STRUCT_REMEDY, lang, sentences), described)
 
 
 def _embedding_pass(

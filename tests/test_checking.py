@@ -215,7 +215,7 @@ def test_cli_missing_file_is_one_line_exit_2() -> None:
 
 def test_calibration_meets_targets() -> None:
     result = evaluate_check()
-    assert result.cases >= 228  # 88 calibration + 40 hold-out + 50 blind + 50 blind2, all merged
+    assert result.cases >= 288  # 88 calibration + 40 hold-out + 50 blind + 50 blind2 + 60 heldout
     assert all(n >= 12 for n in result.by_language.values()) and len(result.by_language) == 5
     assert result.below_target(TARGET) == [], result.mistakes
     assert result.verdict_accuracy >= TARGET
@@ -676,3 +676,84 @@ def test_language_that_is_not_a_code_is_a_usage_error() -> None:
     assert result.stderr.decode().strip().splitlines() == [
         "error: unknown language 'klingon': use a two-letter code such as en, it, es, ru, zh"
     ]
+
+
+# --- round 4: structural signals (phrasings that appear in no case file) -------------------------
+
+
+def _step_hits(text: str, lang: str, step: str) -> list[str]:
+    return check(text, language=lang, embeddings=False).steps[step].evidence
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "Honestly, that oversight is ours."),
+    ("it", "Si è trattato di una nostra grave disattenzione."),
+    ("es", "Fue un descuido nuestro en el almacén."),
+    ("ru", "Это недосмотр нашего склада."),
+    ("zh", "这是我们仓库的疏忽。"),
+])
+def test_first_person_plus_fault_is_ownership(lang: str, text: str) -> None:
+    assert _step_hits(text, lang, "responsibility") == [text]
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "That oversight was not ours."),
+])
+def test_negated_ownership_is_not_ownership(lang: str, text: str) -> None:
+    assert _step_hits(text, lang, "responsibility") == []
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "We have now unlocked your profile and reissued the invoice."),
+    ("it", "Abbiamo subito sbloccato il profilo e riparato la stampante."),
+    ("es", "Ya hemos desbloqueado su perfil."),
+    ("ru", "Мы разблокировали профиль, счёт исправлен."),
+    ("zh", "我们已经为您解锁了账户。"),
+])
+def test_completed_corrective_acts_are_remedy(lang: str, text: str) -> None:
+    assert _step_hits(text, lang, "remedy") == [text]
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "Because of us you eventually had to reschedule the photographer."),
+    ("it", "Ci dispiace averti fatto aspettare al freddo."),
+    ("es", "Siento haberle hecho esperar en la puerta."),
+    ("ru", "Простите, что заставили вас ждать курьера."),
+    ("zh", "让您白等了一个下午。"),
+])
+def test_the_customer_as_the_one_who_bore_it_is_impact(lang: str, text: str) -> None:
+    assert text in _step_hits(text, lang, "impact")
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "As a goodwill gesture, your next grooming session is complimentary."),
+    ("it", "Per rimediare, il prossimo lavaggio è a nostro carico."),
+    ("es", "Para compensarle, la próxima revisión es gratis."),
+    ("ru", "В знак извинения следующая стрижка за наш счёт."),
+    ("zh", "为表歉意，下次洗车全免。"),
+])
+def test_unknown_kind_of_offer_stops_compensation_missing(lang: str, text: str) -> None:
+    incident = Incident(text="appointment moved without notice", loss=parse_loss("2 hours"))
+    assert _comp(text, lang, incident) == set()
+
+
+def test_a_gift_for_lost_time_is_the_wrong_type() -> None:
+    incident = Incident(text="booked room given to someone else", loss=parse_loss("3 hours"))
+    text = "By way of apology we are sending you a mug and a tote bag."
+    assert _comp(text, "en", incident) == {"compensation_wrong_type"}
+
+
+@pytest.mark.parametrize(("lang", "text", "name"), [
+    ("en", "The glitch was on the courier's side, not ours.", "blame_shifting"),
+    ("it", "Inserire il codice è responsabilità del cliente.", "blame_shifting"),
+    ("es", "Si el cargo le pareció excesivo, le pedimos disculpas.", "conditional_apology"),
+    ("zh", "要是这次延误让您不便，我们深表歉意。", "conditional_apology"),
+])
+def test_round4_anti_patterns(lang: str, text: str, name: str) -> None:
+    report = check(text, language=lang, embeddings=False)
+    assert name in {f.name for f in report.anti_patterns}
+
+
+def test_happier_with_words_in_between() -> None:
+    text = "We're sure you'll be more pleased with our service after this than before."
+    assert "happier_promise" in {f.name for f in check(text, language="en").compensation}
