@@ -132,6 +132,9 @@ class Retriever:
         self.knowledge = knowledge
         self._cards = knowledge.by_id()
         self._lexical = BM25((card.id, card_search_text(card)) for card in knowledge.cards)
+        # Every vector is a candidate (cards are max-pooled over theirs); the count is fixed
+        # for an opened index, so it is read once rather than on every query.
+        self._vectors = index.collection.count()  # type: ignore[attr-defined]
 
     @classmethod
     def open(
@@ -154,10 +157,9 @@ class Retriever:
         """The `k` cards most similar to `query`, best first, optionally filtered by kind/tags."""
         where = validate_query(query, k, kinds, tags)
         vector = self.index.embedder.embed_query([query.strip()])
-        total = self.index.collection.count()  # type: ignore[attr-defined]
         result = self.index.collection.query(  # type: ignore[attr-defined]
             query_embeddings=vector,
-            n_results=total,
+            n_results=self._vectors,
             where=where,
             include=["distances"],  # metadata would cost ~50 ms for 600 rows; ids suffice
         )

@@ -25,7 +25,7 @@ from composer.progress import progress_bar
 
 POINTER = "apology-composer-index"
 PREFIX = "cards-"
-# Bump when card_text() changes, so existing indexes are rebuilt.
+# Bump when card_texts() changes, so existing indexes are rebuilt.
 TEXT_RECIPE = "multi:situation|body|phrasings.v2"
 APP_NAME = "apology-composer"
 
