@@ -52,6 +52,7 @@ from composer.checking import (
 )
 from composer.errors import ComposerError
 from composer.incident import Incident, parse_loss
+from composer.knowledge import project_dir
 
 TARGET = 0.9
 VERDICTS = ("ready", "needs_changes", "no_apology_due")
@@ -74,13 +75,11 @@ class Case:
 
 
 def default_cases_dir() -> Path:
-    """The repo's evals/check_cases when run from a checkout, else the copy in the wheel."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "evals" / "check_cases",
-                      here / "_data" / "evals" / "check_cases"):
-        if candidate.is_dir():
-            return candidate
-    raise CaseError("no calibration cases found: pass --cases DIR")
+    """The shipped calibration cases, from a checkout or the wheel."""
+    directory = project_dir("evals") / "check_cases"
+    if not directory.is_dir():
+        raise CaseError("no calibration cases found: pass --cases DIR")
+    return directory
 
 
 def _case(raw: Any, where: str) -> Case:
