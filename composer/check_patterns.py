@@ -900,6 +900,7 @@ SERVICE_CREDIT: dict[str, list[str]] = {
            r"comp(ed)?)\b[^.;]{0,30}\b(\d+|one|two|three|four|a|an|a full|one full|an extra|"
            r"an additional) (free )?(day|week|month|year|billing cycle)s?\b",
            r"\b(free|complimentary) (day|week|month|year)s?( of)?\b",
+           r"\bservice credits?\b", r"\b(free|complimentary) (service|usage)\b",
            r"\b(day|week|month|year)s? (of (your |the )?(\w+ )?(service|subscription|plan)|free)\b",
            r"\bwaiv(e|ed|ing) (your |the |this |next |that )?(month'?s |monthly |annual |"
            r"subscription |service )*(fee|subscription|charge|bill|payment)s?\b",

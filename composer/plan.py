@@ -1,0 +1,133 @@
+"""The plan a draft follows: rubric steps in order, the offer, the known facts and the fill-ins.
+
+Both the model prompt and the offline composer are built from the same plan, so what the email
+may claim is decided once, here. A fact nobody gave us becomes a fill-in the sender must
+complete, never a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import yaml
+
+from composer.compensation import CompensationPlan
+from composer.errors import ComposerError
+from composer.incident import Incident
+from composer.knowledge import project_dir
+from composer.triage import Triage
+
+# Facts a phrasebook template may use; each is either known or a visible fill-in.
+FACT_FIELDS = (
+    "customer", "sender", "company", "cause", "scope", "eta", "done", "prevention", "amount",
+    "credit", "gesture",
+)
+STEP_ORDER = (
+    "regret", "impact", "explanation", "responsibility", "remedy", "compensation", "closing",
+)
+_STEP_GUIDANCE = {
+    "regret": "Apologize sincerely and name the actual problem; no 'if', no 'any inconvenience'.",
+    "impact": "Show you understand what it cost this customer: time, money, stress.",
+    "explanation": "Explain in plain words what happened, without excuses; give the scope.",
+    "responsibility": "Say plainly that it was our fault; no blaming vendors, no passive voice.",
+    "remedy": "What we did, what happens next and when, and what changes so it does not recur; "
+    "no 'this will never happen again'.",
+    "compensation": "State the offer exactly (type, amount, timing) and keep the door open.",
+    "closing": "Thank the customer; sign off.",
+}
+
+
+class PhrasebookError(ComposerError):
+    """A phrasebook that is missing or malformed."""
+
+
+@cache
+def phrasebook(language: str) -> dict[str, Any]:
+    """The offline phrasing for one language (`prompts/offline/<lang>.yaml`)."""
+    path = project_dir("prompts") / "offline" / f"{language}.yaml"
+    if not path.is_file():
+        raise PhrasebookError(f"no offline phrasing for language {language!r} ({path})")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise PhrasebookError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict) or data.get("language") != language:
+        raise PhrasebookError(f"{path}: expected a mapping with language: {language}")
+    return data
+
+
+@dataclass
+class PlanStep:
+    name: str
+    guidance: str
+    cards: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """Everything a draft must say, and everything it must not invent."""
+
+    incident: Incident
+    triage: Triage
+    compensation: CompensationPlan
+    steps: list[PlanStep]
+    facts: dict[str, str]
+    fill_ins: dict[str, str]
+    cards: list[str]
+
+    @property
+    def language(self) -> str:
+        return self.triage.language
+
+    def value(self, name: str) -> str:
+        """A known fact, or its visible fill-in."""
+        return self.facts.get(name) or self.fill_ins[name]
+
+    def open_fill_ins(self) -> list[str]:
+        """The fill-ins a draft may need: every fact field nobody gave us."""
+        return [label for name, label in self.fill_ins.items() if name not in self.facts]
+
+    def as_prompt_data(self) -> dict[str, Any]:
+        return {
+            "category": self.triage.category,
+            "severity": self.triage.severity,
+            "stage": self.triage.stage,
+            "steps": [{"step": s.name, "guidance": s.guidance} for s in self.steps],
+            "compensation": self.compensation.summary(),
+            "humour_allowed": self.compensation.humour_allowed,
+            "known_facts": self.facts,
+            "fill_ins": self.open_fill_ins(),
+        }
+
+
+def build_plan(
+    incident: Incident, triage: Triage, compensation: CompensationPlan, cards: list[str]
+) -> Plan:
+    book = phrasebook(triage.language)
+    facts: dict[str, str] = {
+        key: value for key, value in {
+            "customer": incident.customer, "sender": incident.sender,
+            "company": incident.company, "cause": incident.cause, "eta": incident.eta,
+            "prevention": incident.prevention,
+        }.items() if value
+    }
+    facts.update({k: v for k, v in incident.facts.items() if k in FACT_FIELDS and v})
+    if incident.loss is not None:
+        facts["loss"] = str(incident.loss)
+    amount = compensation.amount_text()
+    if amount:
+        facts.setdefault("amount", amount)
+        facts.setdefault("credit", amount)
+    fill_ins = {name: f"[[{book['fill'][name]}]]" for name in FACT_FIELDS}
+    steps = [
+        PlanStep(name, _STEP_GUIDANCE[name], [f"step.{name}"] if name in _RUBRIC else [])
+        for name in STEP_ORDER
+        if name != "compensation" or compensation.offers_something
+    ]
+    steps[-1].cards.append("rule.keep-door-open")
+    return Plan(incident, triage, compensation, steps, facts, fill_ins, cards)
+
+
+_RUBRIC = ("regret", "impact", "explanation", "responsibility", "remedy")

@@ -1,0 +1,48 @@
+"""The email as structured output: what a model must return and what the offline composer builds.
+
+Pydantic sits here because this is the I/O boundary with models: a malformed answer fails
+validation with a message that names the field.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Step = Literal[
+    "regret", "impact", "explanation", "responsibility", "remedy", "compensation", "closing",
+]
+
+
+class Paragraph(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    step: Step = Field(description="The rubric step this paragraph carries.")
+    text: str = Field(min_length=1, description="The paragraph, in the email's language.")
+
+
+class EmailOut(BaseModel):
+    """One apology email, paragraph by paragraph, each tagged with its rubric step."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    subject: str = Field(min_length=1, max_length=200)
+    greeting: str = Field(min_length=1, max_length=200)
+    paragraphs: list[Paragraph] = Field(min_length=1, max_length=12)
+    sign_off: str = Field(min_length=1, max_length=300)
+    fill_ins: list[str] = Field(
+        default_factory=list, description="Facts still to fill in, written as [[what is missing]]."
+    )
+
+    def body(self) -> str:
+        return "\n\n".join([self.greeting, *(p.text for p in self.paragraphs), self.sign_off])
+
+    def text(self) -> str:
+        """Subject and body: everything the customer reads."""
+        return f"{self.subject}\n\n{self.body()}"
+
+
+def email_schema() -> dict:
+    """The JSON schema sent to models that support structured output."""
+    return EmailOut.model_json_schema()
