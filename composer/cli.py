@@ -54,10 +54,107 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output."
 
 
 @app.callback(invoke_without_command=True)
-def root(ctx: typer.Context) -> None:
-    """Compose and check customer apology emails."""
-    if ctx.invoked_subcommand is None:
+def root(
+    ctx: typer.Context,
+    incident: Annotated[
+        str | None, typer.Option("--incident", help="What went wrong, in a sentence or two.")
+    ] = None,
+    incident_file: Annotated[
+        Path | None,
+        typer.Option("--incident-file", help="The incident as a YAML or JSON file; flags override."),
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Output language: en, it, es, ru, zh. Default: detected.")
+    ] = None,
+    tone: Annotated[str | None, typer.Option("--tone", help="formal, warm or playful.")] = None,
+    channel: Annotated[
+        str | None, typer.Option("--channel", help="reply, proactive or newsletter.")
+    ] = None,
+    customer: Annotated[str | None, typer.Option("--customer", help="Customer name.")] = None,
+    company: Annotated[str | None, typer.Option("--company", help="Your company.")] = None,
+    sender: Annotated[str | None, typer.Option("--sender", help="Who signs the email.")] = None,
+    severity: Annotated[
+        str | None, typer.Option("--severity", help="Override: trivial, low, medium, high, critical.")
+    ] = None,
+    loss: Annotated[
+        str | None, typer.Option("--loss", help="What the customer lost: '120 EUR', '3 hours'.")
+    ] = None,
+    fact: Annotated[
+        list[str] | None,
+        typer.Option("--fact", help="key=value, repeatable: cause, eta, prevention, done, scope, "
+                     "fix_status (investigating|fixed), prior_failures, gesture …"),
+    ] = None,
+    max_compensation: Annotated[
+        str | None, typer.Option("--max-compensation", help="Policy cap, e.g. '50 EUR'.")
+    ] = None,
+    backend: Annotated[
+        str | None,
+        typer.Option("--backend", help="offline or openai. Default: openai if --base-url or "
+                     "OPENAI_BASE_URL is set, else offline."),
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="Model name for openai.")] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", envvar="OPENAI_BASE_URL",
+                     help="An OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1.",
+                     show_default=False),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 if the model fails and the offline draft is used.")
+    ] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Also show retrieved cards, scores and token budget.")
+    ] = False,
+    store: StoreOpt = None,
+    chroma_url: ChromaUrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Compose an apology email for an incident, or say that none is due.
+
+    Example: compose --incident "wrong bank account" --customer Ana --loss "120 EUR"
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if incident is None and incident_file is None:
         out.print(ctx.get_help())
+        return
+    from composer.compose import FallbackError, compose
+    from composer.incident import load_incident_file, parse_fact
+    from composer.render import render_draft
+
+    data: dict = {}
+    if incident_file is not None:
+        data = {k: v for k, v in vars(load_incident_file(incident_file)).items() if v}
+        data.update(data.pop("facts", {}))
+    for key, value in [parse_fact(item) for item in fact or []]:
+        data[key] = value
+    flags = {"text": incident, "language": lang, "tone": tone, "channel": channel,
+             "customer": customer, "company": company, "sender": sender, "severity": severity,
+             "loss": loss}
+    data.update({k: v for k, v in flags.items() if v is not None})
+    if data.get("loss") is not None:
+        data["loss"] = str(data["loss"])
+    try:
+        draft = compose(
+            data, backend=backend, model=model, base_url=base_url,
+            max_compensation=max_compensation, store=_store(store, chroma_url, None),
+            strict=strict, progress=not as_json,
+        )
+    except FallbackError as exc:
+        draft = exc.draft
+        _show_draft(draft, as_json, explain, render_draft)
+        err.print(f"[red]error:[/] {exc} (--strict)", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    _show_draft(draft, as_json, explain, render_draft)
+
+
+def _show_draft(draft, as_json: bool, explain: bool, render) -> None:
+    for warning in draft.warnings:
+        err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+    if as_json:
+        out.print_json(json.dumps(draft.as_dict(explain=explain), ensure_ascii=False))
+    else:
+        render(draft, out, explain=explain)
 
 
 def _store(store: Path | None, chroma_url: str | None, embedder: str | None):

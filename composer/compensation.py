@@ -180,9 +180,11 @@ def plan_compensation(
             ["rule.paradox-gate"],
         ))
     elif kind != "attention":
+        why = [f"severity is {triage.severity}"] if triage.severity not in ("low", "medium") else []
+        if is_systemic(incident):
+            why.append("it has happened before or looks systemic")
         plan.reasons.append(Reason(
-            "aim to make the customer whole, not to delight: the failure is severe, repeated "
-            "or systemic",
+            f"aim to make the customer whole, not to delight: {' and '.join(why)}",
             ["rule.paradox-gate"],
         ))
     if max_compensation is not None and plan.offers_something:

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
 
 from composer.errors import ComposerError
+from composer.lang import SUPPORTED
 
 Severity = Literal["trivial", "low", "medium", "high", "critical"]
 SEVERITIES: tuple[str, ...] = ("trivial", "low", "medium", "high", "critical")
 Channel = Literal["reply", "proactive", "newsletter"]
 CHANNELS: tuple[str, ...] = ("reply", "proactive", "newsletter")
 TONES: tuple[str, ...] = ("formal", "warm", "playful")
+FIX_STATUSES: tuple[str, ...] = ("investigating", "fixed")
 
 MAX_INCIDENT_CHARS = 20_000
 
@@ -109,3 +115,85 @@ class Incident:
         ):
             if value is not None and value not in allowed:
                 raise IncidentError(f"unknown {name} {value!r}: use one of {', '.join(allowed)}")
+        if self.language is not None and self.language not in SUPPORTED:
+            raise IncidentError(
+                f"unknown language {self.language!r}: use one of {', '.join(SUPPORTED)}"
+            )
+        if self.fix_status is not None and self.fix_status not in FIX_STATUSES:
+            raise IncidentError(
+                f"unknown fix_status {self.fix_status!r}: use one of {', '.join(FIX_STATUSES)}"
+            )
+
+
+_FIELDS = (
+    "text", "customer", "company", "sender", "channel", "language", "tone", "severity", "loss",
+    "prior_failures", "cause", "fix_status", "eta", "prevention",
+)
+
+
+def parse_fact(item: str) -> tuple[str, str]:
+    """`key=value` from the command line."""
+    key, sep, value = item.partition("=")
+    key = key.strip().lower().replace("-", "_")
+    if not sep or not re.fullmatch(r"[a-z][a-z0-9_]{0,40}", key) or not value.strip():
+        raise IncidentError(f"cannot read fact {item!r}: write key=value, e.g. cause='a bad deploy'")
+    return key, value.strip()
+
+
+def incident_from_mapping(data: Mapping[str, Any]) -> Incident:
+    """An Incident from a dict (a YAML/JSON file, keyword arguments, --fact pairs).
+
+    Known fields go to their place; any other key is kept as a fact the draft may use.
+    """
+    values: dict[str, Any] = {}
+    facts: dict[str, str] = {}
+    for key, value in data.items():
+        if value is None:
+            continue
+        name = "text" if key in ("incident", "description") else key
+        if name == "facts":
+            if not isinstance(value, Mapping):
+                raise IncidentError("facts must be a mapping of names to values")
+            facts.update({str(k): str(v) for k, v in value.items()})
+        elif name in _FIELDS:
+            values[name] = value
+        else:
+            facts[str(key)] = str(value)
+    if "text" not in values:
+        raise IncidentError("the incident has no text: give 'text' (what went wrong)")
+    for name in _FIELDS:
+        if name in values and name not in ("loss", "prior_failures"):
+            values[name] = str(values[name]).strip()
+    if isinstance(values.get("loss"), str | int | float):
+        values["loss"] = parse_loss(str(values["loss"]))
+    if "prior_failures" in values:
+        try:
+            values["prior_failures"] = int(values["prior_failures"])
+        except (TypeError, ValueError) as exc:
+            raise IncidentError(
+                f"prior_failures must be a whole number, got {values['prior_failures']!r}"
+            ) from exc
+        if values["prior_failures"] < 0:
+            raise IncidentError("prior_failures cannot be negative")
+    return Incident(**values, facts=facts)
+
+
+def load_incident_file(path: Path) -> Incident:
+    """An incident kept as a YAML or JSON file (JSON is YAML, so one parser reads both)."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise IncidentError(f"no incident file {path}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IncidentError(f"cannot read incident file {path}: {exc}") from exc
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise IncidentError(f"incident file {path} does not parse{where}") from exc
+    if isinstance(data, str):
+        data = {"text": data}
+    if not isinstance(data, Mapping):
+        raise IncidentError(f"incident file {path}: expected a mapping with at least 'text'")
+    return incident_from_mapping(data)

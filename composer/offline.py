@@ -132,5 +132,10 @@ def write_offline(plan: Plan) -> EmailOut:
         subject=subject, greeting=greeting, paragraphs=paragraphs, sign_off=sign_off,
         fill_ins=[],
     )
-    email.fill_ins = sorted(set(_FILL.findall(email.text())))
+    email.fill_ins = fill_ins_in(email.text())
     return email
+
+
+def fill_ins_in(text: str) -> list[str]:
+    """The [[fill-ins]] left in a text, in order of first appearance."""
+    return list(dict.fromkeys(_FILL.findall(text)))

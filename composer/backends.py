@@ -1,0 +1,213 @@
+"""Model backends: a small protocol, an OpenAI-compatible client, and a fake for tests.
+
+The offline composer (`composer.offline.OfflineBackend`) is the default; `OpenAIBackend` talks to
+any OpenAI-compatible server (OpenAI, Azure, vLLM, Ollama, llama.cpp). A backend either returns a
+valid `EmailOut` or raises `BackendError`; compose() then falls back to the offline draft.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+from urllib.parse import urlparse
+
+from pydantic import ValidationError
+
+from composer.errors import ComposerError
+from composer.plan import Plan
+from composer.schema import EmailOut, email_schema
+
+DEFAULT_MODEL = "gpt-4o-mini"
+DEFAULT_TIMEOUT = 60.0
+BACKENDS = ("offline", "openai")
+# Tried in order until the server accepts one; remembered per backend instance.
+# llama.cpp's server answers json_schema with HTTP 500 but honours a schema inside json_object.
+_MODES = ("json_schema", "json_object_schema", "json_object")
+
+
+class BackendError(ComposerError):
+    """A model call that failed or answered something unusable; the message says which."""
+
+
+class BackendConfigError(ComposerError):
+    """A backend that cannot be set up as asked (unknown name, missing key)."""
+
+
+@dataclass
+class Request:
+    """What a backend is asked for: chat messages for models, the plan for the offline composer."""
+
+    purpose: Literal["compose", "revise"]
+    messages: list[dict[str, str]]
+    plan: Plan
+    schema: dict[str, Any] = field(default_factory=email_schema)
+
+
+class Backend(Protocol):
+    name: str
+    model: str
+
+    def generate(self, request: Request) -> EmailOut: ...
+
+
+def parse_email(content: str | None) -> EmailOut:
+    """Read a model's answer as an EmailOut, tolerating code fences and text around the JSON."""
+    if not content or not content.strip():
+        raise BackendError("the model returned an empty answer")
+    text = content.strip()
+    fenced = re.search(r"```(?:json)?\s*(\{.*\})\s*```", text, re.DOTALL)
+    if fenced:
+        text = fenced.group(1)
+    elif not text.startswith("{") and "{" in text:
+        text = text[text.index("{"): text.rindex("}") + 1]
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BackendError(f"the model's answer is not valid JSON ({exc.msg} at {exc.pos})") from exc
+    try:
+        return EmailOut.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "answer"
+        raise BackendError(
+            f"the model's answer does not match the email schema: {where}: {first['msg']}"
+        ) from exc
+
+
+def is_local(url: str | None) -> bool:
+    host = urlparse(url).hostname if url else None
+    return host in ("localhost", "127.0.0.1", "::1") or bool(host and host.startswith("127."))
+
+
+class OpenAIBackend:
+    """Any OpenAI-compatible chat server. Retries 429 and 5xx with backoff (the openai client)."""
+
+    name = "openai"
+
+    def __init__(
+        self,
+        model: str | None = None,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        env = os.environ if env is None else env
+        self.base_url = base_url or env.get("OPENAI_BASE_URL") or None
+        self.model = model or DEFAULT_MODEL
+        key = api_key or env.get("OPENAI_API_KEY")
+        if not key:
+            if not is_local(self.base_url):
+                where = self.base_url or "api.openai.com"
+                raise BackendConfigError(
+                    f"OPENAI_API_KEY is not set and {where} needs a key: export "
+                    "OPENAI_API_KEY=..., or point --base-url at a local server "
+                    "(llama.cpp, Ollama, vLLM), or use --backend offline"
+                )
+            key = "no-key-needed"
+        import httpx
+        import openai
+
+        self._openai = openai
+        self.client = openai.OpenAI(
+            api_key=key, base_url=self.base_url, max_retries=max_retries,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+        )
+        self.mode = _MODES[0]
+
+    def _format(self, mode: str, schema: dict[str, Any]) -> dict[str, Any]:
+        if mode == "json_schema":
+            return {"type": "json_schema",
+                    "json_schema": {"name": "apology_email", "schema": schema}}
+        if mode == "json_object_schema":
+            return {"type": "json_object", "schema": schema}
+        return {"type": "json_object"}
+
+    def generate(self, request: Request) -> EmailOut:
+        openai = self._openai
+        modes = _MODES[_MODES.index(self.mode):]
+        for i, mode in enumerate(modes):
+            last = i == len(modes) - 1
+            # A probe of a mode the server may not know is not worth retrying with backoff.
+            client = self.client if last or mode != "json_schema" else self.client.with_options(
+                max_retries=0
+            )
+            try:
+                response = client.chat.completions.create(
+                    model=self.model,
+                    messages=request.messages,  # type: ignore[arg-type]
+                    response_format=self._format(mode, request.schema),  # type: ignore[arg-type]
+                    temperature=0.3,
+                    max_tokens=1500,
+                )
+            except (openai.BadRequestError, openai.UnprocessableEntityError,
+                    openai.InternalServerError, openai.NotFoundError) as exc:
+                if last:
+                    raise BackendError(f"the server refused the request: {_brief(exc)}") from exc
+                continue
+            except openai.AuthenticationError as exc:
+                raise BackendError(f"the server refused the API key: {_brief(exc)}") from exc
+            except openai.APITimeoutError as exc:
+                raise BackendError(f"no answer from {self._where()} in time") from exc
+            except openai.APIConnectionError as exc:
+                raise BackendError(f"cannot reach {self._where()}: {_brief(exc)}") from exc
+            except openai.APIStatusError as exc:
+                raise BackendError(f"the server answered {exc.status_code}: {_brief(exc)}") from exc
+            self.mode = mode
+            if not response.choices:
+                raise BackendError("the model returned no choices")
+            return parse_email(response.choices[0].message.content)
+        raise BackendError("no structured-output mode worked")  # pragma: no cover
+
+    def _where(self) -> str:
+        return self.base_url or "api.openai.com"
+
+
+def _brief(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+class FakeBackend:
+    """Answers from a list, for tests and demos: JSON strings, dicts, EmailOut, or exceptions."""
+
+    name = "fake"
+    model = "fake"
+
+    def __init__(self, answers: Iterable[str | dict | EmailOut | Exception]) -> None:
+        self.answers = list(answers)
+        self.requests: list[Request] = []
+
+    def generate(self, request: Request) -> EmailOut:
+        self.requests.append(request)
+        if not self.answers:
+            raise BackendError("the fake backend has no answers left")
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        if isinstance(answer, EmailOut):
+            return answer
+        return parse_email(answer if isinstance(answer, str) else json.dumps(answer))
+
+
+def get_backend(
+    name: str | None, *, model: str | None = None, base_url: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Backend:
+    """`offline` unless a server is configured (`base_url` or OPENAI_BASE_URL) or asked for."""
+    from composer.offline import OfflineBackend
+
+    env = os.environ if env is None else env
+    if name is None:
+        name = "openai" if (base_url or env.get("OPENAI_BASE_URL")) else "offline"
+    if name == "offline":
+        return OfflineBackend()
+    if name == "openai":
+        return OpenAIBackend(model, base_url, env=env)
+    raise BackendConfigError(f"unknown backend {name!r}: use one of {', '.join(BACKENDS)}")

@@ -1,0 +1,254 @@
+"""`compose()`: incident in, a checked draft out. The CLI, notebooks and evals all call this.
+
+incident → retrieve cards → triage → compensation plan → plan → offline draft (always: it is the
+fallback that is never lost) → model draft if a model backend is used → check → revise → Draft.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from composer.backends import Backend, BackendError, Request, get_backend
+from composer.checking import Report, check
+from composer.compensation import CompensationPlan, plan_compensation
+from composer.errors import ComposerError
+from composer.incident import Incident, Loss, incident_from_mapping, parse_loss
+from composer.knowledge import shipped_knowledge
+from composer.lang import LANGUAGE_NAMES, SUPPORTED
+from composer.offline import OfflineBackend, fill_ins_in, write_offline
+from composer.plan import Plan, build_plan
+from composer.prompts import Budget, load_prompt, pack_guidance
+from composer.retrieval import Hits, Retriever
+from composer.schema import EmailOut, Paragraph
+from composer.store import StoreConfig
+from composer.triage import Triage, triage
+
+DEFAULT_K = 6
+DEFAULT_BUDGET = 1200  # tokens of retrieved guidance in the model prompt
+
+
+class FallbackError(ComposerError):
+    """Strict mode: the model failed. The offline draft is kept on `.draft`, never discarded."""
+
+    def __init__(self, message: str, draft: Draft) -> None:
+        super().__init__(message)
+        self.draft = draft
+
+
+@dataclass
+class Draft:
+    """A composed apology (or the advice that none is due), with how it was decided."""
+
+    subject: str
+    body: str
+    language: str
+    triage: Triage
+    compensation: CompensationPlan
+    fill_ins: list[str]
+    sources: list[dict[str, str]]
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    backend: str = "offline"
+    model: str = "phrasebook"
+    report: Report | None = None
+    revisions: int = 0
+    warnings: list[str] = field(default_factory=list)
+    hits: Hits = field(default_factory=Hits)
+    budget: Budget | None = None
+
+    @property
+    def should_apologize(self) -> bool:
+        return self.triage.should_apologize
+
+    @property
+    def problems(self) -> list[str]:
+        """What the checker still finds, besides the fill-ins the sender must complete."""
+        if self.report is None:
+            return []
+        return [p for p in self.report.failed_items() if not p.startswith("placeholders_left")]
+
+    def text(self) -> str:
+        return f"{self.subject}\n\n{self.body}" if self.should_apologize else ""
+
+    def as_dict(self, explain: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "should_apologize": self.should_apologize,
+            "advice": self.triage.advice,
+            "subject": self.subject,
+            "body": self.body,
+            "paragraphs": [p.model_dump() for p in self.paragraphs],
+            "language": self.language,
+            "category": self.triage.category,
+            "severity": self.triage.severity,
+            "stage": self.triage.stage,
+            "compensation": self.compensation.as_dict(),
+            "fill_ins": self.fill_ins,
+            "sources": self.sources,
+            "backend": self.backend,
+            "model": self.model,
+            "check": {
+                "verdict": self.report.verdict, "score": self.report.score,
+                "problems": self.problems,
+            } if self.report else None,
+            "revisions": self.revisions,
+            "warnings": self.warnings,
+            "triage_reasons": self.triage.reasons,
+        }
+        if explain:
+            data["retrieved"] = [hit.as_dict() for hit in self.hits]
+            data["token_budget"] = self.budget.as_dict() if self.budget else None
+        return data
+
+    def _repr_markdown_(self) -> str:
+        t = self.triage
+        head = (f"*{t.category} · {t.severity} · {t.stage} · {self.language} · "
+                f"{self.backend}*")
+        if not self.should_apologize:
+            return f"{head}\n\n**No standalone apology is due.** {t.advice}"
+        body = self.body.replace("\n", "  \n")
+        lines = [head, "", f"**{self.subject}**", "", body, "", "---",
+                 f"**Compensation:** {self.compensation.summary()}"]
+        if self.fill_ins:
+            lines.append("**Fill in:** " + ", ".join(f"`{f}`" for f in self.fill_ins))
+        if self.problems:
+            lines.append("**Checker:** " + "; ".join(self.problems))
+        lines.append("**Sources:** " + ", ".join(f"`{s['id']}`" for s in self.sources))
+        lines.extend(f"> ⚠ {w}" for w in self.warnings)
+        return "\n".join(lines)
+
+
+def as_incident(incident: Incident | str | dict, fields: dict[str, Any]) -> Incident:
+    if isinstance(incident, Incident):
+        if fields:
+            raise ComposerError(
+                "give incident facts either on the Incident or as keyword arguments, not both"
+            )
+        return incident
+    data = dict(incident) if isinstance(incident, dict) else {"text": incident}
+    data.update(fields)
+    return incident_from_mapping(data)
+
+
+def compose(
+    incident: Incident | str | dict,
+    *,
+    backend: Backend | str | None = None,
+    model: str | None = None,
+    base_url: str | None = None,
+    language: str | None = None,
+    max_compensation: Loss | str | None = None,
+    store: StoreConfig | None = None,
+    retriever: Retriever | None = None,
+    k: int = DEFAULT_K,
+    token_budget: int = DEFAULT_BUDGET,
+    revise: int = 1,
+    strict: bool = False,
+    progress: bool = True,
+    **fields: Any,
+) -> Draft:
+    """Compose an apology for `incident` (text, a dict, or an Incident; extra keyword arguments
+    are incident facts such as customer=, loss=, cause=).
+
+    The offline composer is the default backend; `backend="openai"` (or a `base_url`) uses a
+    model. If the model fails, the offline draft is returned with a warning, or, with
+    `strict=True`, `FallbackError` is raised carrying that draft.
+    """
+    incident = as_incident(incident, fields)
+    if language is not None and language not in SUPPORTED:
+        raise ComposerError(f"unknown language {language!r}: use one of {', '.join(SUPPORTED)}")
+    cap = parse_loss(max_compensation) if isinstance(max_compensation, str) else max_compensation
+    chosen = backend if backend is not None and not isinstance(backend, str) else get_backend(
+        backend, model=model, base_url=base_url
+    )
+    retriever = retriever or Retriever.open(store or StoreConfig.resolve(), progress=progress)
+    hits = retriever.retrieve(incident.text, k)
+    decided = triage(incident, hits, language)
+    knowledge = shipped_knowledge().by_id()
+
+    def sources(ids: list[str]) -> list[dict[str, str]]:
+        out = []
+        for card_id in dict.fromkeys(ids):
+            card = knowledge.get(card_id)
+            if card is None:
+                continue
+            doc = shipped_knowledge().sources[card.source.file]
+            out.append({"id": card.id, "title": card.title, "source": doc.title,
+                        "publisher": doc.publisher, "language": doc.language})
+        return out
+
+    if not decided.should_apologize:
+        return Draft(
+            "", "", decided.language, decided, plan_compensation(incident, decided), [],
+            sources(decided.cards), hits=hits, backend="none", model="",
+        )
+
+    compensation = plan_compensation(incident, decided, cap)
+    # Cards about another kind of incident would only mislead the model.
+    fitting = [h for h in hits if {decided.category, "any"} & set(h.card.categories)]
+    guidance, budget = pack_guidance(fitting, token_budget)
+    plan = build_plan(
+        incident, decided, compensation, [*budget.included, *decided.cards, *compensation.cards]
+    )
+    plan.cards += [c for step in plan.steps for c in step.cards if c not in plan.cards]
+    offline = write_offline(plan)
+    draft = _draft(offline, plan, OfflineBackend(), sources(plan.cards), hits, budget)
+    if isinstance(chosen, OfflineBackend):
+        draft.report = check(offline.text(), incident, language=plan.language, embeddings=False)
+        return draft
+
+    system = load_prompt("system").render(language_name=LANGUAGE_NAMES[plan.language])
+    user = load_prompt("compose").render(
+        incident=incident.text, language_name=LANGUAGE_NAMES[plan.language],
+        tone=incident.tone or "warm", channel=incident.channel or "reply",
+        plan=json.dumps(plan.as_prompt_data(), ensure_ascii=False, indent=1),
+        guidance=guidance or "(none)",
+        schema=json.dumps(EmailOut.model_json_schema()),
+    )
+    messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+    try:
+        email = chosen.generate(Request("compose", messages, plan))
+    except BackendError as exc:
+        message = f"{chosen.name} backend failed ({exc}); this is the offline draft instead"
+        draft.report = check(offline.text(), incident, language=plan.language, embeddings=False)
+        draft.warnings.append(message)
+        if strict:
+            raise FallbackError(message, draft) from exc
+        return draft
+
+    best = _draft(email, plan, chosen, draft.sources, hits, budget)
+    best.report = check(email.text(), incident, language=plan.language)
+    for _ in range(revise):
+        if not best.problems:
+            break
+        revise_messages = [messages[0], {"role": "user", "content": load_prompt("revise").render(
+            language_name=LANGUAGE_NAMES[plan.language], draft=email.text(),
+            problems="\n".join(f"- {p}" for p in best.problems),
+            plan=json.dumps(plan.as_prompt_data(), ensure_ascii=False, indent=1),
+            schema=json.dumps(EmailOut.model_json_schema()),
+        )}]
+        try:
+            email = chosen.generate(Request("revise", revise_messages, plan))
+        except BackendError as exc:
+            best.warnings.append(f"revision failed ({exc}); kept the previous draft")
+            break
+        candidate = _draft(email, plan, chosen, draft.sources, hits, budget)
+        candidate.report = check(email.text(), incident, language=plan.language)
+        candidate.revisions = best.revisions + 1
+        if len(candidate.problems) <= len(best.problems):
+            best = candidate
+        else:
+            best.revisions = candidate.revisions
+    return best
+
+
+def _draft(
+    email: EmailOut, plan: Plan, backend: Backend, sources: list[dict[str, str]], hits: Hits,
+    budget: Budget,
+) -> Draft:
+    return Draft(
+        subject=email.subject, body=email.body(), language=plan.language, triage=plan.triage,
+        compensation=plan.compensation, fill_ins=fill_ins_in(email.text()), sources=sources,
+        paragraphs=list(email.paragraphs), backend=backend.name, model=backend.model,
+        hits=hits, budget=budget,
+    )
