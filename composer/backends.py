@@ -67,7 +67,9 @@ def parse_email(content: str | None) -> EmailOut:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise BackendError(f"the model's answer is not valid JSON ({exc.msg} at {exc.pos})") from exc
+        raise BackendError(
+            f"the model's answer is not valid JSON ({exc.msg} at {exc.pos})"
+        ) from exc
     try:
         return EmailOut.model_validate(data)
     except ValidationError as exc:
@@ -96,6 +98,8 @@ class OpenAIBackend:
         *,
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = 2,
+        temperature: float = 0.3,
+        max_tokens: int = 2500,
         env: Mapping[str, str] | None = None,
     ) -> None:
         env = os.environ if env is None else env
@@ -120,6 +124,8 @@ class OpenAIBackend:
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         )
         self.mode = _MODES[0]
+        self.temperature = temperature
+        self.max_tokens = max_tokens
 
     def _format(self, mode: str, schema: dict[str, Any]) -> dict[str, Any]:
         if mode == "json_schema":
@@ -143,8 +149,8 @@ class OpenAIBackend:
                     model=self.model,
                     messages=request.messages,  # type: ignore[arg-type]
                     response_format=self._format(mode, request.schema),  # type: ignore[arg-type]
-                    temperature=0.3,
-                    max_tokens=1500,
+                    temperature=self.temperature,
+                    max_tokens=self.max_tokens,
                 )
             except (openai.BadRequestError, openai.UnprocessableEntityError,
                     openai.InternalServerError, openai.NotFoundError) as exc:
@@ -162,7 +168,12 @@ class OpenAIBackend:
             self.mode = mode
             if not response.choices:
                 raise BackendError("the model returned no choices")
-            return parse_email(response.choices[0].message.content)
+            choice = response.choices[0]
+            if choice.finish_reason == "length":
+                raise BackendError(
+                    f"the answer was cut off at {self.max_tokens} tokens before the JSON ended"
+                )
+            return parse_email(choice.message.content)
         raise BackendError("no structured-output mode worked")  # pragma: no cover
 
     def _where(self) -> str:

@@ -61,10 +61,10 @@ def root(
     ] = None,
     incident_file: Annotated[
         Path | None,
-        typer.Option("--incident-file", help="The incident as a YAML or JSON file; flags override."),
+        typer.Option("--incident-file", help="Incident as YAML/JSON; flags override."),
     ] = None,
     lang: Annotated[
-        str | None, typer.Option("--lang", help="Output language: en, it, es, ru, zh. Default: detected.")
+        str | None, typer.Option("--lang", help="en, it, es, ru or zh. Default: detected.")
     ] = None,
     tone: Annotated[str | None, typer.Option("--tone", help="formal, warm or playful.")] = None,
     channel: Annotated[
@@ -74,7 +74,7 @@ def root(
     company: Annotated[str | None, typer.Option("--company", help="Your company.")] = None,
     sender: Annotated[str | None, typer.Option("--sender", help="Who signs the email.")] = None,
     severity: Annotated[
-        str | None, typer.Option("--severity", help="Override: trivial, low, medium, high, critical.")
+        str | None, typer.Option("--severity", help="trivial, low, medium, high or critical.")
     ] = None,
     loss: Annotated[
         str | None, typer.Option("--loss", help="What the customer lost: '120 EUR', '3 hours'.")
@@ -100,7 +100,7 @@ def root(
                      show_default=False),
     ] = None,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Exit 1 if the model fails and the offline draft is used.")
+        bool, typer.Option("--strict", help="Exit 1 if the model fails (offline draft used).")
     ] = False,
     explain: Annotated[
         bool, typer.Option("--explain", help="Also show retrieved cards, scores and token budget.")

@@ -23,6 +23,7 @@ _TYPE_BY_CATEGORY: dict[str, str] = {
     "wrong_content": "attention", "product_bug": "exchange", "delivery_problem": "redo",
     "poor_service": "attention",
 }
+_SERIOUS = ("wrong_payment", "billing_error", "data_loss", "security_breach")
 COMPENSATION_TYPES = ("none", "refund", "service_credit", "exchange", "redo", "attention")
 
 
@@ -106,7 +107,7 @@ def humour_gate(incident: Incident, triage: Triage) -> bool:
         and incident.tone == "playful"
         and incident.loss is None
         and not is_systemic(incident)
-        and triage.category not in ("wrong_payment", "billing_error", "data_loss", "security_breach")
+        and triage.category not in _SERIOUS
         and incident.channel in ("proactive", "newsletter")
     )
 

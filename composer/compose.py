@@ -27,6 +27,9 @@ from composer.triage import Triage, triage
 
 DEFAULT_K = 6
 DEFAULT_BUDGET = 1200  # tokens of retrieved guidance in the model prompt
+# A model draft that misses this many rubric steps even after revision is worse than the
+# offline draft, which passes all five by construction (tested per language).
+MAX_MISSING_STEPS = 2
 
 
 class FallbackError(ComposerError):
@@ -56,6 +59,12 @@ class Draft:
     warnings: list[str] = field(default_factory=list)
     hits: Hits = field(default_factory=Hits)
     budget: Budget | None = None
+    rejected: Draft | None = None
+
+    def missing_steps(self) -> list[str]:
+        if self.report is None:
+            return []
+        return [n for n, s in self.report.steps.items() if s.evaluated and not s.passed]
 
     @property
     def should_apologize(self) -> bool:
@@ -95,6 +104,11 @@ class Draft:
             "warnings": self.warnings,
             "triage_reasons": self.triage.reasons,
         }
+        if self.rejected is not None:
+            data["rejected_model_draft"] = {
+                "subject": self.rejected.subject, "body": self.rejected.body,
+                "problems": self.rejected.problems,
+            }
         if explain:
             data["retrieved"] = [hit.as_dict() for hit in self.hits]
             data["token_budget"] = self.budget.as_dict() if self.budget else None
@@ -239,6 +253,16 @@ def compose(
             best = candidate
         else:
             best.revisions = candidate.revisions
+    missed = best.missing_steps()
+    if len(missed) >= MAX_MISSING_STEPS:
+        draft.warnings.append(
+            f"the {chosen.name} draft still misses {', '.join(missed)} after {best.revisions} "
+            "revision(s); this is the offline draft instead (the model's draft is under "
+            "'rejected_model_draft' in --json)"
+        )
+        draft.report = check(offline.text(), incident, language=plan.language, embeddings=False)
+        draft.rejected = best
+        return draft
     return best
 
 

@@ -136,7 +136,9 @@ def parse_fact(item: str) -> tuple[str, str]:
     key, sep, value = item.partition("=")
     key = key.strip().lower().replace("-", "_")
     if not sep or not re.fullmatch(r"[a-z][a-z0-9_]{0,40}", key) or not value.strip():
-        raise IncidentError(f"cannot read fact {item!r}: write key=value, e.g. cause='a bad deploy'")
+        raise IncidentError(
+            f"cannot read fact {item!r}: write key=value, e.g. cause='a bad deploy'"
+        )
     return key, value.strip()
 
 

@@ -32,6 +32,7 @@ _STOPWORDS = {
     "abbiamo ci ti vi noi voi nostro nostra suo sua ma anche come al alla nel nella stato "
     "stata ore scusa scuse cliente",
     "es": "el la los las un una de del que y es en por para con no su sus lo se hemos somos "
+    "dos veces otra otro usted ustedes está están hay pedido cuenta correo también "
     "nos nuestro nuestra pero como al fue ha muy sentimos disculpa cliente horas",
     "fr": "le la les un une des du de et est sont nous vous pour pas avec sur dans ce cette "
     "notre votre mais été avons désolé",

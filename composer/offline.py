@@ -54,13 +54,12 @@ def _incident_words(plan: Plan) -> str | None:
     detected = detect_language(text)
     if detected is not None and detected != plan.language:
         return None
-    for words_, you in book_you_words(plan.language).items():
-        text = re.sub(rf"(?<!\w){re.escape(words_)}(?!\w)", you, text, flags=re.IGNORECASE)
+    for phrase, you in (phrasebook(plan.language).get("you_words") or {}).items():
+        if plan.language == "zh":  # no word boundaries in Chinese; the phrases are whole
+            text = text.replace(phrase, you)
+        else:
+            text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", you, text, flags=re.IGNORECASE)
     return text
-
-
-def book_you_words(language: str) -> dict[str, str]:
-    return phrasebook(language).get("you_words") or {}
 
 
 def write_offline(plan: Plan) -> EmailOut:
@@ -79,8 +78,10 @@ def write_offline(plan: Plan) -> EmailOut:
 
     paragraphs: list[Paragraph] = []
 
+    joiner = "" if plan.language == "zh" else " "
+
     def add(step: str, *sentences: str) -> None:
-        text = " ".join(s for s in sentences if s)
+        text = joiner.join(s for s in sentences if s)
         if text:
             paragraphs.append(Paragraph(step=step, text=text))
 

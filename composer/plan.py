@@ -115,7 +115,9 @@ def build_plan(
     }
     facts.update({k: v for k, v in incident.facts.items() if k in FACT_FIELDS and v})
     if incident.loss is not None:
-        facts["loss"] = str(incident.loss)
+        unit = book.get("units", {}).get(incident.loss.unit, incident.loss.unit)
+        amount_lost = incident.loss.amount
+        facts["loss"] = f"{amount_lost}{'' if triage.language == 'zh' else ' '}{unit}"
     amount = compensation.amount_text()
     if amount:
         facts.setdefault("amount", amount)

@@ -19,7 +19,9 @@ class Paragraph(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     step: Step = Field(description="The rubric step this paragraph carries.")
-    text: str = Field(min_length=1, description="The paragraph, in the email's language.")
+    text: str = Field(
+        min_length=1, max_length=800, description="The paragraph, in the email's language."
+    )
 
 
 class EmailOut(BaseModel):
@@ -27,12 +29,14 @@ class EmailOut(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    subject: str = Field(min_length=1, max_length=200)
-    greeting: str = Field(min_length=1, max_length=200)
-    paragraphs: list[Paragraph] = Field(min_length=1, max_length=12)
-    sign_off: str = Field(min_length=1, max_length=300)
+    # Limits keep a grammar-constrained small model from running out of tokens mid-JSON.
+    subject: str = Field(min_length=1, max_length=150)
+    greeting: str = Field(min_length=1, max_length=100)
+    paragraphs: list[Paragraph] = Field(min_length=1, max_length=8)
+    sign_off: str = Field(min_length=1, max_length=200)
     fill_ins: list[str] = Field(
-        default_factory=list, description="Facts still to fill in, written as [[what is missing]]."
+        default_factory=list, max_length=12,
+        description="Facts still to fill in, written as [[what is missing]].",
     )
 
     def body(self) -> str:

@@ -24,8 +24,7 @@ CATEGORIES: tuple[str, ...] = (
 TRIVIAL_CATEGORIES = ("typo", "duplicate_send", "promo_code")
 STAGES: tuple[str, ...] = ("investigating", "resolved", "proactive")
 
-# Checked in this order; the first category with a hit wins, so specific beats generic
-# ("charged twice" is billing, not a duplicate send; "wrong bank account" is a payment).
+# Phrases per category, all five languages in each list; `_ORDER` says which is tried first.
 _PATTERNS: dict[str, list[str]] = {
     "security_breach": [
         r"\b(breach|hack(ed|er)?|unauthori[sz]ed|leak(ed)?|compromised|phishing|stolen password)",
@@ -35,12 +34,12 @@ _PATTERNS: dict[str, list[str]] = {
         r"(泄露|被黑|入侵|未经授权|黑客|盗号)",
     ],
     "data_loss": [
-        r"\b(data loss|lost (\w+ )?(data|files|records|work)|deleted (\w+ )?(data|files|records)"
-        r"|wiped)",
+        r"\b(data loss|(lost|deleted|erased|wiped) ([\w']+ ){0,3}(data|files|records|work|"
+        r"photos|documents|backups))",
         r"\b(dati (persi|cancellati)|perso i (dati|file)|perdita (di )?dati)",
         r"\b(p[eé]rdida de datos|datos (perdidos|borrados)|perdimos (los )?(datos|archivos))",
         r"(потер\w* данн|данные (удален|потерян)|удалил\w* (данные|файлы))",
-        r"(数据丢失|丢失了?数据|数据被删除|文件丢失)",
+        r"(数据丢失|丢失了?\S{0,6}数据|数据被删除|删除了?\S{0,6}(数据|文件)|文件丢失)",
     ],
     "wrong_payment": [
         r"\b(wrong|incorrect) (bank )?(account|iban|recipient account)",
@@ -53,13 +52,16 @@ _PATTERNS: dict[str, list[str]] = {
         r"(转错|打错账户|错误的?(银行)?账户|汇错)",
     ],
     "billing_error": [
-        r"\b(charged (\w+ ){0,3}(twice|double|two times)|double[- ]charged?|overcharg|wrong (amount|price) "
-        r"(charged|billed)|billing (error|mistake)|invoice (error|mistake)|wrong invoice)",
+        r"\b(charged (\w+ ){0,3}(twice|double|two times)|double[- ]charged?|overcharg|"
+        r"wrong (amount|price) (charged|billed)|billing (error|mistake)|"
+        r"invoice (error|mistake)|wrong invoice)",
         r"\b(addebitat\w* (due volte|doppio)|doppio addebito|addebito (errato|sbagliato)"
         r"|fattura (errata|sbagliata))",
-        r"\b(cobrad\w* (dos veces|doble)|doble cobro|cobro (err[oó]neo|indebido|duplicado)"
+        r"\b(cobr(ad|amos|aron|é)\w*.{0,30}(dos veces|doble)|doble cobro|"
+        r"cobro (err[oó]neo|indebido|duplicado)"
         r"|factura (err[oó]nea|equivocada))",
-        r"(списал\w* дважды|двойн\w* списан|лишн\w* списан|ошибк\w* в сч[её]те|неверн\w* сч[её]т)",
+        r"(списал\w*.{0,30}дважды|дважды списал|двойн\w* списан|лишн\w* списан|"
+        r"ошибк\w* в сч[её]те|неверн\w* сч[её]т)",
         r"(重复扣款|扣了两次|多扣|账单错误|收费错误)",
     ],
     "outage": [
@@ -76,14 +78,15 @@ _PATTERNS: dict[str, list[str]] = {
         r"\b(wrong (person|recipient|customer|address|contact)|sent (it )?to the wrong|"
         r"to (old|former) (contacts|customers)|wrong (list|segment))",
         r"\b(destinatario sbagliato|inviat\w* (a|al) (persone|cliente|destinatari) sbagliat"
-        r"|lista sbagliata)",
-        r"\b(destinatario equivocado|enviad\w* a(l)? (la )?(persona|cliente|lista) equivocad)",
+        r"|lista sbagliata|a un'altra persona|di un'altra persona)",
+        r"\b(destinatario equivocado|enviad\w* a(l)? (la )?(persona|cliente|lista) equivocad"
+        r"|a otra persona|de otra persona)",
         r"(не тому (адресату|клиенту|получателю)|не тем (адресатам|клиентам|получателям)"
         r"|не по тому адресу)",
         r"(发错(了)?(人|对象|收件人)|错发给)",
     ],
     "wrong_content": [
-        r"\b(wrong (date|dates|price|prices|offer|link|name|information|info|discount)|"
+        r"\b(wrong ([\w-]+ )?(date|dates|price|prices|offer|link|name|information|info|discount)|"
         r"incorrect (date|price|offer|link|information)|back in stock|draft (was )?sent|"
         r"sent (the |a )?draft)",
         r"\b((data|prezzo|offerta|link|nome) (errat|sbagliat)|bozza inviata)",
@@ -95,13 +98,13 @@ _PATTERNS: dict[str, list[str]] = {
         r"\b(deliver(y|ed)|shipping|shipment|parcel|package|courier|order)\b.{0,40}\b(late|"
         r"delay|lost|missing|never arrived|wrong|damaged|broken)",
         r"\b(late|delayed|lost|missing|damaged) (delivery|shipment|parcel|package|order)",
-        r"\b(consegna|spedizione|pacco|ordine)\b.{0,30}\b(ritard|pers|smarrit|mai arrivat|"
+        r"\b(consegna|spedizione|pacco|ordine)\b.{0,60}\b(ritard|pers|smarrit|mai arrivat|"
         r"sbagliat|danneggiat|rott)",
-        r"\b(entrega|env[ií]o|paquete|pedido)\b.{0,30}\b(retras|perdid|nunca lleg|equivocad|"
+        r"\b(entrega|env[ií]o|paquete|pedido)\b.{0,60}\b(retras|perdid|nunca lleg|equivocad|"
         r"dañad|rot)",
         r"((доставк|посылк|заказ)\w*.{0,30}(задерж|опозд|потерял|не пришл|не доставл|повреж"
-        r"|не тот))",
-        r"((快递|包裹|订单|配送|发货)\S{0,10}(延误|延迟|丢失|没到|未送达|发错|损坏))",
+        r"|не тот))|(потерял\w*|повредил\w*|задержал\w*).{0,20}(заказ|посылк)|курьер",
+        r"((快递|包裹|订单|配送|发货)\S{0,10}(延误|延迟|丢失|弄丢|丢了|没到|未送达|发错|送错|损坏))",
     ],
     "product_bug": [
         r"\b(bug|glitch|broken feature|crash(es)?|error message|doesn'?t work|stopped working|"
@@ -114,9 +117,11 @@ _PATTERNS: dict[str, list[str]] = {
     "poor_service": [
         r"\b(rude|unhelpful|ignored|no (reply|response|answer)|waited (days|weeks|hours)|"
         r"slow (support|reply|response)|poor (service|support))",
-        r"\b(scortes|maleducat|nessuna risposta|ignorat|attesa (di )?(giorni|settimane)|"
+        r"\b(scortes|maleducat|nessuna risposta|senza risposta|"
+        r"non (ha )?ricev\w* (una )?risposta|ignorat|attesa (di )?(giorni|settimane)|"
         r"servizio (scadente|pessimo))",
-        r"\b(grosero|maleducad|sin respuesta|ignorad|esper[oó] (d[ií]as|semanas)|mal servicio|"
+        r"\b(grosero|maleducad|sin respuesta|no recib\w* (ninguna )?respuesta|ignorad|"
+        r"esper[oó] (d[ií]as|semanas)|mal servicio|"
         r"mala atenci[oó]n)",
         r"(грубо|хамств|не ответил|без ответа|игнорир|ждал\w* (дни|недел)|плох\w* обслуживан)",
         r"(态度差|不理|没人回复|没有回复|等了(几|好几)?(天|周)|服务差)",
@@ -224,9 +229,17 @@ def _matches(name: str, text: str) -> str | None:
     return None
 
 
+# Specific before generic: a promo code that "did not work" is not an outage.
+_ORDER = (
+    "security_breach", "data_loss", "wrong_payment", "billing_error", "promo_code",
+    "duplicate_send", "outage", "wrong_recipient", "wrong_content", "delivery_problem",
+    "product_bug", "poor_service", "typo",
+)
+
+
 def classify(text: str, hits: Sequence = ()) -> tuple[str, str]:
     """The category and why: the first rule that matches, else a vote of the retrieved cards."""
-    for category in CATEGORIES:
+    for category in _ORDER:
         found = _matches(category, text)
         if found:
             return category, f"category {category}: the incident says {found.strip()!r}"
@@ -269,7 +282,8 @@ def grade(incident: Incident, category: str) -> tuple[str, list[str]]:
         floor = "medium"
         if loss.is_money and loss.amount >= Decimal(1000):
             floor = "high"
-        if not loss.is_money and (loss.unit == "days" or (loss.unit == "hours" and loss.amount >= 4)):
+        long_wait = loss.unit == "days" or (loss.unit == "hours" and loss.amount >= 4)
+        if not loss.is_money and long_wait:
             floor = "high"
         if SEVERITIES.index(severity) < SEVERITIES.index(floor):
             reasons.append(f"raised to {floor}: the customer lost {loss}")

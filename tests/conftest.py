@@ -39,3 +39,11 @@ def shipped_store(tmp_path_factory) -> StoreConfig:
     config = StoreConfig.resolve(path=tmp_path_factory.mktemp("shipped") / "store")
     build_index(config, progress=False)
     return config
+
+
+@pytest.fixture(scope="session")
+def shipped_retriever(shipped_store):
+    """The real index, opened once: compose() tests pass it as `retriever=`."""
+    from composer.retrieval import Retriever
+
+    return Retriever.open(shipped_store, progress=False)

@@ -1,0 +1,65 @@
+"""`compose --incident ...` from a shell: output shape and one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_cli_kb import assert_one_line_error, compose
+
+
+def run(shipped_store, *args):
+    return compose(*args, "--store", str(shipped_store.path))
+
+
+def test_default_output_is_the_email_then_a_panel(shipped_store):
+    result = run(shipped_store, "--incident", "wrong bank account")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("Subject: ")
+    for word in ("triage", "wrong_payment", "compensation", "fill in", "sources",
+                 "example.wealthsimple"):
+        assert word in out
+
+
+def test_no_apology_due_is_said_plainly(shipped_store):
+    result = run(shipped_store, "--incident", "we sent the newsletter twice", "--json")
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert data["should_apologize"] is False and data["body"] == ""
+    assert "No standalone apology" in data["advice"]
+
+
+def test_explain_shows_cards_scores_and_budget(shipped_store):
+    result = run(shipped_store, "--incident", "wrong bank account", "--explain")
+    assert "retrieved cards" in result.stdout and "token budget" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--incident", "  "], "empty"),
+        (["--incident", "x" * 20_001], "20,000"),
+        (["--incident", "late parcel", "--lang", "fr"], "unknown language"),
+        (["--incident", "late parcel", "--tone", "grumpy"], "unknown tone"),
+        (["--incident", "late parcel", "--loss", "lots"], "cannot read loss"),
+        (["--incident", "late parcel", "--fact", "cause"], "cannot read fact"),
+        (["--incident", "late parcel", "--fact", "fix_status=maybe"], "fix_status"),
+        (["--incident", "late parcel", "--backend", "magic"], "unknown backend"),
+        (["--incident-file", "/nonexistent/incident.yaml"], "no incident file"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(shipped_store, args, needle):
+    assert_one_line_error(run(shipped_store, *args), needle)
+
+
+def test_an_incident_file_that_does_not_parse(shipped_store, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("text: [unclosed\n", encoding="utf-8")
+    assert_one_line_error(run(shipped_store, "--incident-file", str(bad)), "does not parse")
+
+
+def test_a_remote_server_without_a_key_is_a_clear_error(shipped_store, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    result = run(shipped_store, "--incident", "late parcel", "--backend", "openai")
+    assert_one_line_error(result, "OPENAI_API_KEY")

@@ -1,0 +1,135 @@
+"""compose() offline, as a support lead uses it: the issue's acceptance cases and the rules."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from composer.compose import compose
+from composer.incident import parse_loss
+from composer.plan import phrasebook
+
+LANGUAGES = ("en", "it", "es", "ru", "zh")
+
+
+@pytest.fixture
+def write(shipped_retriever):
+    def run(incident, **options):
+        return compose(incident, retriever=shipped_retriever, progress=False, **options)
+
+    return run
+
+
+def test_wrong_bank_account_names_owns_explains_next_step_and_refunds(write):
+    draft = write("wrong bank account", loss=parse_loss("120 EUR"))
+    assert draft.should_apologize and draft.backend == "offline" and draft.language == "en"
+    steps = {p.step: p.text for p in draft.paragraphs}
+    assert "wrong bank account" in steps["regret"]  # names the problem
+    assert "our mistake" in steps["responsibility"].lower()  # owns it
+    assert "[[what caused it]]" in steps["explanation"]  # explains, with a fill-in
+    assert "[[when we will update you]]" in steps["remedy"]  # what happens next
+    assert "refunding 120 EUR" in steps["compensation"]  # matched to a money loss
+    assert draft.compensation.type == "refund"
+    assert draft.problems == []  # passes its own checker, fill-ins aside
+    assert "example.wealthsimple" in [s["id"] for s in draft.sources]
+
+
+def test_unknown_facts_become_visible_fill_ins_never_guesses(write):
+    draft = write("wrong bank account")
+    assert {"[[customer name]]", "[[your name]]", "[[what caused it]]"} <= set(draft.fill_ins)
+    assert not re.search(r"\d", draft.body)  # no invented dates, amounts or durations
+    known = write("wrong bank account", customer="Ana", sender="Marta", company="Banca Uno",
+                  cause="a typo in the account number during a manual payout")
+    assert "Ana" in known.body and "Marta" in known.body and "manual payout" in known.body
+    assert "[[customer name]]" not in known.fill_ins
+
+
+def test_a_duplicate_newsletter_gets_advice_and_no_email(write):
+    draft = write("we sent the newsletter twice")
+    assert draft.should_apologize is False
+    assert draft.body == "" and draft.subject == ""
+    assert "No standalone apology" in draft.triage.advice
+    assert draft.compensation.type == "none"
+
+
+def test_an_italian_incident_gets_an_italian_email(write):
+    draft = write("il sito è rimasto offline per tre ore")
+    assert draft.language == "it"
+    assert draft.triage.category == "outage"
+    from composer.lang import detect_language
+
+    assert detect_language(draft.body) == "it"
+    assert draft.problems == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_passes_its_own_checker(write, language):
+    for text, loss in (("wrong bank account", "120 EUR"), ("the site was down", "3 hours"),
+                       ("the parcel arrived damaged", None)):
+        draft = write(text, language=language, loss=parse_loss(loss) if loss else None)
+        assert draft.language == language
+        assert draft.problems == [], (language, text, draft.body)
+
+
+def test_phrasebooks_share_one_shape():
+    def shape(node):
+        if isinstance(node, dict):
+            return {k: shape(v) for k, v in node.items() if k != "you_words"}
+        return type(node).__name__
+
+    english = shape(phrasebook("en"))
+    english.pop("language")
+    for language in LANGUAGES[1:]:
+        other = shape(phrasebook(language))
+        other.pop("language")
+        assert other == english, language
+
+
+def test_wording_varies_with_tone_stage_and_category(write):
+    formal = write("wrong bank account", tone="formal").body
+    warm = write("wrong bank account", tone="warm").body
+    fixed = write("wrong bank account", fix_status="fixed").body
+    outage = write("the site is down").body
+    assert len({formal, warm, fixed, outage}) == 4
+    assert formal.startswith("Dear") and warm.startswith("Hi")
+
+
+def test_the_incidents_own_words_appear_when_short_and_in_the_output_language(write):
+    draft = write("we charged the customer twice for the annual plan")
+    assert "we charged you twice for the annual plan" in draft.body
+
+
+def test_a_policy_cap_is_respected_in_the_email(write):
+    draft = write("wrong bank account", loss=parse_loss("200 EUR"), max_compensation="50 EUR")
+    assert "50 EUR" in draft.body and "200 EUR" not in draft.body.split("refunding")[1]
+    assert draft.compensation.capped
+
+
+def test_json_has_what_a_script_needs(write):
+    data = write("wrong bank account").as_dict(explain=True)
+    for key in ("subject", "body", "language", "category", "severity", "should_apologize",
+                "compensation", "fill_ins", "sources", "retrieved", "token_budget"):
+        assert key in data
+    json.dumps(data)
+
+
+def test_an_incident_file_works_like_flags(tmp_path, shipped_store):
+    path = tmp_path / "incident.yaml"
+    path.write_text(
+        "text: wrong bank account\ncustomer: Ana\nloss: 120 EUR\ncause: a manual payout typo\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "composer", "--incident-file", str(path), "--tone", "formal",
+         "--store", str(shipped_store.path), "--json"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["body"].startswith("Dear Ana")
+    assert "a manual payout typo" in data["body"]
+    assert data["compensation"]["amount"] == "120"
