@@ -12,6 +12,11 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "compose": "composer.pipeline",
+    "Draft": "composer.pipeline",
+    "FallbackError": "composer.pipeline",
+    "OpenAIBackend": "composer.backends",
+    "FakeBackend": "composer.backends",
     "check": "composer.checking",
     "Report": "composer.checking",
     "Incident": "composer.incident",

@@ -99,6 +99,10 @@ def root(
                      help="An OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1.",
                      show_default=False),
     ] = None,
+    revisions: Annotated[
+        int, typer.Option("--revisions", min=0, max=5,
+                          help="Rounds of revision for a model draft the checker flags.")
+    ] = 2,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 if the model fails (offline draft used).")
     ] = False,
@@ -118,8 +122,8 @@ def root(
     if incident is None and incident_file is None:
         out.print(ctx.get_help())
         return
-    from composer.compose import FallbackError, compose
     from composer.incident import load_incident_file, parse_fact
+    from composer.pipeline import FallbackError, compose
     from composer.render import render_draft
 
     data: dict = {}
@@ -138,7 +142,7 @@ def root(
         draft = compose(
             data, backend=backend, model=model, base_url=base_url,
             max_compensation=max_compensation, store=_store(store, chroma_url, None),
-            strict=strict, progress=not as_json,
+            revise=revisions, strict=strict, progress=not as_json,
         )
     except FallbackError as exc:
         draft = exc.draft

@@ -19,6 +19,12 @@ from composer.schema import EmailOut, Paragraph
 
 MIN_QUOTED_WORDS, MAX_QUOTED_WORDS = 4, 25
 _FILL = re.compile(r"\[\[[^\]]+\]\]")
+# A note that asks something, quotes a draft or talks about writing is for us, not the customer.
+_NOT_A_STATEMENT = re.compile(
+    r"[?？«»“”„「」『』\"]|(?:^|\s)'|\b(draft|bozza|borrador|write|reply|scriver\w*|rispond\w*|"
+    r"escrib\w*|respond\w*|черновик\w*|написать|ответить|пишем|написали)\b|草稿|回复|能不能|合适吗|怎么写",
+    re.IGNORECASE,
+)
 
 
 class OfflineBackend:
@@ -44,7 +50,9 @@ def _fields(template: str) -> list[str]:
 
 def _incident_words(plan: Plan) -> str | None:
     """The incident as the support lead wrote it, when short and in the output language."""
-    text = " ".join(plan.incident.text.split()).rstrip(".!?。！？ ")
+    if _NOT_A_STATEMENT.search(plan.incident.text):
+        return None
+    text = " ".join(plan.incident.text.split()).rstrip(".!。！ ")
     words = text.split()
     if plan.language == "zh":
         if not 6 <= len(text) <= 60:
@@ -90,6 +98,8 @@ def write_offline(plan: Plan) -> EmailOut:
     if quoted:
         values["incident"] = quoted
         incident_line = say(book["incident_line"], "incident_line")
+        if _flagged(incident_line, plan.language):
+            incident_line = ""
     add("regret", say(book["regret"][tone], "regret"), incident_line)
 
     loss = plan.incident.loss
@@ -135,6 +145,14 @@ def write_offline(plan: Plan) -> EmailOut:
     )
     email.fill_ins = fill_ins_in(email.text())
     return email
+
+
+def _flagged(sentence: str, language: str) -> bool:
+    """Whether the checker objects to a sentence on its own (a quoted note may hold a bad draft)."""
+    from composer.checking import check
+
+    report = check(sentence, language=language, embeddings=False)
+    return bool(report.anti_patterns or report.compensation)
 
 
 def fill_ins_in(text: str) -> list[str]:

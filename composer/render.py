@@ -8,7 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from composer.compose import Draft
+from composer.pipeline import Draft
 
 
 def render_draft(draft: Draft, console: Console, explain: bool = False) -> None:
@@ -51,7 +51,9 @@ def render_draft(draft: Draft, console: Console, explain: bool = False) -> None:
             table.add_row(f"{hit.score:.3f}", hit.card.id, "yes" if hit.card.id in included
                           else "no")
         parts.append(table)
-        if draft.budget:
+        if draft.budget is None:
+            parts.append(Text("token budget: not used (the offline composer sends no prompt)"))
+        else:
             parts.append(Text(
                 f"token budget: {draft.budget.used} of {draft.budget.limit} tokens "
                 f"(cl100k_base); dropped: {', '.join(draft.budget.dropped) or 'none'}"

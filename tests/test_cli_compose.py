@@ -33,6 +33,7 @@ def test_no_apology_due_is_said_plainly(shipped_store):
 def test_explain_shows_cards_scores_and_budget(shipped_store):
     result = run(shipped_store, "--incident", "wrong bank account", "--explain")
     assert "retrieved cards" in result.stdout and "token budget" in result.stdout
+    assert "example.wealthsimple" in result.stdout
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from composer.compose import compose
 from composer.incident import parse_loss
+from composer.pipeline import compose
 from composer.plan import phrasebook
 
 LANGUAGES = ("en", "it", "es", "ru", "zh")
@@ -111,6 +111,7 @@ def test_a_policy_cap_is_respected_in_the_email(write):
 
 def test_json_has_what_a_script_needs(write):
     data = write("wrong bank account").as_dict(explain=True)
+    assert data["token_budget"] is None  # offline: no prompt, no tokens
     for key in ("subject", "body", "language", "category", "severity", "should_apologize",
                 "compensation", "fill_ins", "sources", "retrieved", "token_budget"):
         assert key in data
@@ -133,3 +134,23 @@ def test_an_incident_file_works_like_flags(tmp_path, shipped_store):
     assert data["body"].startswith("Dear Ana")
     assert "a manual payout typo" in data["body"]
     assert data["compensation"]["amount"] == "120"
+
+
+def test_the_offline_composer_passes_its_own_checker_on_every_eval_case(shipped_retriever):
+    """Every incident-like query of both retrieval eval sets (five languages): no problem the
+    checker can find, fill-ins aside; internal notes and questions are never quoted."""
+    from composer.evals import load_retrieval_cases
+    from composer.knowledge import project_dir
+
+    cases = [*load_retrieval_cases(), *load_retrieval_cases(
+        project_dir("evals") / "retrieval_holdout.yaml"
+    )]
+    assert len(cases) >= 100
+    failures = []
+    for case in cases:
+        draft = compose(case.query, retriever=shipped_retriever, progress=False)
+        if draft.should_apologize and draft.problems:
+            failures.append((case.query, draft.problems))
+        if "?" in case.query or "？" in case.query:
+            assert case.query.rstrip("?？") not in draft.body
+    assert failures == []

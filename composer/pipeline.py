@@ -7,7 +7,7 @@ fallback that is never lost) → model draft if a model backend is used → chec
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from composer.backends import Backend, BackendError, Request, get_backend
@@ -30,6 +30,7 @@ DEFAULT_BUDGET = 1200  # tokens of retrieved guidance in the model prompt
 # A model draft that misses this many rubric steps even after revision is worse than the
 # offline draft, which passes all five by construction (tested per language).
 MAX_MISSING_STEPS = 2
+DEFAULT_REVISIONS = 2  # rounds of "here is what the checker found, fix it"
 
 
 class FallbackError(ComposerError):
@@ -60,6 +61,7 @@ class Draft:
     hits: Hits = field(default_factory=Hits)
     budget: Budget | None = None
     rejected: Draft | None = None
+    rounds: list[Round] = field(default_factory=list)
 
     def missing_steps(self) -> list[str]:
         if self.report is None:
@@ -101,6 +103,7 @@ class Draft:
                 "problems": self.problems,
             } if self.report else None,
             "revisions": self.revisions,
+            "rounds": [asdict(r) for r in self.rounds],
             "warnings": self.warnings,
             "triage_reasons": self.triage.reasons,
         }
@@ -156,7 +159,7 @@ def compose(
     retriever: Retriever | None = None,
     k: int = DEFAULT_K,
     token_budget: int = DEFAULT_BUDGET,
-    revise: int = 1,
+    revise: int = DEFAULT_REVISIONS,
     strict: bool = False,
     progress: bool = True,
     **fields: Any,
@@ -200,15 +203,19 @@ def compose(
     compensation = plan_compensation(incident, decided, cap)
     # Cards about another kind of incident would only mislead the model.
     fitting = [h for h in hits if {decided.category, "any"} & set(h.card.categories)]
-    guidance, budget = pack_guidance(fitting, token_budget)
+    offline_only = isinstance(chosen, OfflineBackend)
+    # The offline composer sends no prompt, so it skips the tokenizer (~0.4 s cold).
+    guidance, budget = ("", None) if offline_only else pack_guidance(fitting, token_budget)
+    grounding = budget.included if budget else [h.card.id for h in fitting]
     plan = build_plan(
-        incident, decided, compensation, [*budget.included, *decided.cards, *compensation.cards]
+        incident, decided, compensation, [*grounding, *decided.cards, *compensation.cards]
     )
     plan.cards += [c for step in plan.steps for c in step.cards if c not in plan.cards]
     offline = write_offline(plan)
     draft = _draft(offline, plan, OfflineBackend(), sources(plan.cards), hits, budget)
-    if isinstance(chosen, OfflineBackend):
-        draft.report = check(offline.text(), incident, language=plan.language, embeddings=False)
+    draft.report = check(offline.text(), incident, language=plan.language, embeddings=False)
+    if offline_only:
+        draft.rounds = [Round.of(draft, "offline")]
         return draft
 
     system = load_prompt("system").render(language_name=LANGUAGE_NAMES[plan.language])
@@ -220,23 +227,32 @@ def compose(
         schema=json.dumps(EmailOut.model_json_schema()),
     )
     messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+    rounds = [Round.of(draft, "offline")]
+
+    def fall_back(message: str) -> Draft:
+        draft.warnings.append(message)
+        draft.rounds = rounds
+        return draft
+
     try:
         email = chosen.generate(Request("compose", messages, plan))
     except BackendError as exc:
+        rounds.append(Round(len(rounds), "compose", chosen.name, error=str(exc)))
         message = f"{chosen.name} backend failed ({exc}); this is the offline draft instead"
-        draft.report = check(offline.text(), incident, language=plan.language, embeddings=False)
-        draft.warnings.append(message)
+        fall_back(message)
         if strict:
             raise FallbackError(message, draft) from exc
         return draft
 
     best = _draft(email, plan, chosen, draft.sources, hits, budget)
     best.report = check(email.text(), incident, language=plan.language)
+    rounds.append(Round.of(best, "compose", len(rounds)))
+    best_email = email
     for _ in range(revise):
         if not best.problems:
             break
         revise_messages = [messages[0], {"role": "user", "content": load_prompt("revise").render(
-            language_name=LANGUAGE_NAMES[plan.language], draft=email.text(),
+            language_name=LANGUAGE_NAMES[plan.language], draft=best_email.text(),
             problems="\n".join(f"- {p}" for p in best.problems),
             plan=json.dumps(plan.as_prompt_data(), ensure_ascii=False, indent=1),
             schema=json.dumps(EmailOut.model_json_schema()),
@@ -244,31 +260,53 @@ def compose(
         try:
             email = chosen.generate(Request("revise", revise_messages, plan))
         except BackendError as exc:
+            rounds.append(Round(len(rounds), "revise", chosen.name, error=str(exc)))
             best.warnings.append(f"revision failed ({exc}); kept the previous draft")
             break
         candidate = _draft(email, plan, chosen, draft.sources, hits, budget)
         candidate.report = check(email.text(), incident, language=plan.language)
-        candidate.revisions = best.revisions + 1
+        rounds.append(Round.of(candidate, "revise", len(rounds)))
         if len(candidate.problems) <= len(best.problems):
-            best = candidate
-        else:
-            best.revisions = candidate.revisions
+            candidate.warnings = best.warnings
+            best, best_email = candidate, email
+    best.revisions = sum(1 for r in rounds if r.purpose == "revise")
     missed = best.missing_steps()
     if len(missed) >= MAX_MISSING_STEPS:
-        draft.warnings.append(
+        draft.rejected = best
+        draft.revisions = best.revisions
+        return fall_back(
             f"the {chosen.name} draft still misses {', '.join(missed)} after {best.revisions} "
             "revision(s); this is the offline draft instead (the model's draft is under "
             "'rejected_model_draft' in --json)"
         )
-        draft.report = check(offline.text(), incident, language=plan.language, embeddings=False)
-        draft.rejected = best
-        return draft
+    best.rounds = rounds
     return best
+
+
+@dataclass
+class Round:
+    """One attempt at the draft: who wrote it and what the checker said (or why it failed)."""
+
+    number: int
+    purpose: str  # offline | compose | revise
+    backend: str
+    verdict: str | None = None
+    score: int | None = None
+    problems: list[str] = field(default_factory=list)
+    subject: str = ""
+    body: str = ""
+    error: str | None = None
+
+    @classmethod
+    def of(cls, draft: Draft, purpose: str, number: int = 0) -> Round:
+        report = draft.report
+        return cls(number, purpose, draft.backend, report.verdict if report else None,
+                   report.score if report else None, draft.problems, draft.subject, draft.body)
 
 
 def _draft(
     email: EmailOut, plan: Plan, backend: Backend, sources: list[dict[str, str]], hits: Hits,
-    budget: Budget,
+    budget: Budget | None,
 ) -> Draft:
     return Draft(
         subject=email.subject, body=email.body(), language=plan.language, triage=plan.triage,
