@@ -41,7 +41,7 @@ class BackendConfigError(ComposerError):
 class Request:
     """What a backend is asked for: chat messages for models, the plan for the offline composer."""
 
-    purpose: Literal["compose", "revise"]
+    purpose: Literal["compose", "revise", "judge"]
     messages: list[dict[str, str]]
     plan: Plan
     schema: dict[str, Any] = field(default_factory=email_schema)
@@ -52,6 +52,15 @@ class Backend(Protocol):
     model: str
 
     def generate(self, request: Request) -> EmailOut: ...
+
+
+class JsonBackend(Protocol):
+    """A backend that can answer any JSON schema (the LLM judge needs one)."""
+
+    name: str
+    model: str
+
+    def complete_json(self, messages: list[dict[str, str]], schema: dict[str, Any]) -> str: ...
 
 
 def parse_email(content: str | None) -> EmailOut:
@@ -112,7 +121,7 @@ class OpenAIBackend:
                 raise BackendConfigError(
                     f"OPENAI_API_KEY is not set and {where} needs a key: export "
                     "OPENAI_API_KEY=..., or point --base-url at a local server "
-                    "(llama.cpp, Ollama, vLLM), or use --backend offline"
+                    "(llama.cpp, Ollama, vLLM); the offline default needs no key"
                 )
             key = "no-key-needed"
         import httpx
@@ -136,6 +145,10 @@ class OpenAIBackend:
         return {"type": "json_object"}
 
     def generate(self, request: Request) -> EmailOut:
+        return parse_email(self.complete_json(request.messages, request.schema))
+
+    def complete_json(self, messages: list[dict[str, str]], schema: dict[str, Any]) -> str:
+        """The model's answer, constrained to `schema` as far as the server allows."""
         openai = self._openai
         modes = _MODES[_MODES.index(self.mode):]
         for i, mode in enumerate(modes):
@@ -147,8 +160,8 @@ class OpenAIBackend:
             try:
                 response = client.chat.completions.create(
                     model=self.model,
-                    messages=request.messages,  # type: ignore[arg-type]
-                    response_format=self._format(mode, request.schema),  # type: ignore[arg-type]
+                    messages=messages,  # type: ignore[arg-type]
+                    response_format=self._format(mode, schema),  # type: ignore[arg-type]
                     temperature=self.temperature,
                     max_tokens=self.max_tokens,
                 )
@@ -173,7 +186,7 @@ class OpenAIBackend:
                 raise BackendError(
                     f"the answer was cut off at {self.max_tokens} tokens before the JSON ended"
                 )
-            return parse_email(choice.message.content)
+            return choice.message.content or ""
         raise BackendError("no structured-output mode worked")  # pragma: no cover
 
     def _where(self) -> str:
@@ -197,14 +210,25 @@ class FakeBackend:
 
     def generate(self, request: Request) -> EmailOut:
         self.requests.append(request)
+        answer = self._next()
+        if isinstance(answer, EmailOut):
+            return answer
+        return parse_email(answer if isinstance(answer, str) else json.dumps(answer))
+
+    def complete_json(self, messages: list[dict[str, str]], schema: dict[str, Any]) -> str:
+        self.requests.append(Request("judge", messages, None, schema))  # type: ignore[arg-type]
+        answer = self._next()
+        if isinstance(answer, EmailOut):
+            return answer.model_dump_json()
+        return answer if isinstance(answer, str) else json.dumps(answer)
+
+    def _next(self) -> str | dict | EmailOut:
         if not self.answers:
             raise BackendError("the fake backend has no answers left")
         answer = self.answers.pop(0)
         if isinstance(answer, Exception):
             raise answer
-        if isinstance(answer, EmailOut):
-            return answer
-        return parse_email(answer if isinstance(answer, str) else json.dumps(answer))
+        return answer
 
 
 def get_backend(

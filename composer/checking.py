@@ -668,11 +668,13 @@ def check(
     *,
     language: str | None = None,
     embeddings: bool = True,
+    judge: Any = None,
 ) -> Report:
     """Score an apology draft against the rubric, the anti-patterns and the compensation rules.
 
     `language` overrides detection; `embeddings=False` keeps to patterns (faster, fully
-    rule-based). `plan` is not used yet (see the module docstring).
+    rule-based). `judge` (a `composer.judge.Judge`) adds a model's view as one more signal,
+    never the only one. `plan` is not used yet (see the module docstring).
     """
     del plan  # the compose feature will pass its plan; the text is what the customer sees
     started = time.perf_counter()
@@ -711,6 +713,8 @@ def check(
 
     assert lang is not None
     steps, anti, forgiveness = _check_supported(sentences, text, lang, severity, notes, embeddings)
+    if judge is not None:
+        _apply_judge(judge, text, sentences, lang, steps, notes)
     if placeholders:
         anti.append(
             Finding("placeholders_left", placeholders, ANTI_SUGGESTIONS["placeholders_left"])
@@ -843,6 +847,38 @@ def _embedding_pass(
         if hits:
             found[step] = hits[:2]
             sources[step] = "embedding"
+
+
+def _apply_judge(
+    judge: Any, text: str, sentences: list[str], lang: str, steps: dict[str, StepResult],
+    notes: list[str],
+) -> None:
+    """Combine the LLM judge with the deterministic signals (see composer.judge)."""
+    from composer.backends import BackendError
+    from composer.judge import JUDGE_SUPPORT
+
+    try:
+        verdict = judge(text, lang, RUBRIC_VERSION)
+    except BackendError as exc:
+        notes.append(f"LLM judge unavailable ({exc}); patterns and embeddings only")
+        return
+    origin = f"LLM judge {verdict.model}" + (" (cached)" if verdict.cached else "")
+    candidates = [s[:EMBED_MAX_CHARS] for s in sentences if s.strip()]
+    for name, step in steps.items():
+        says = verdict.steps.get(name)
+        if step.passed and says is False:
+            notes.append(f"{origin} finds no {name}; the patterns do, so it stays passed")
+        elif not step.passed and says and name not in STEP_EXEMPLARS:
+            notes.append(f"{origin} finds {name}, but nothing else backs it; still missing")
+        elif not step.passed and says and candidates and _SIGNAL.ready():
+            scores = _SIGNAL.similarities(candidates, [name])[name]
+            best = max(range(len(candidates)), key=lambda i: scores[i])
+            if scores[best] >= JUDGE_SUPPORT:
+                steps[name] = StepResult(True, [candidates[best]], "", source="judge+embedding")
+                notes.append(f"{name}: found by the {origin}, backed by embedding similarity "
+                             f"{scores[best]:.2f}")
+            else:
+                notes.append(f"{origin} finds {name}, but no sentence backs it; still missing")
 
 
 def _finish(

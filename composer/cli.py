@@ -283,6 +283,17 @@ def check_command(
     lang: Annotated[
         str | None, typer.Option("--lang", help="Language code; default: detected.")
     ] = None,
+    judge: Annotated[
+        bool, typer.Option("--judge", help="Also ask an LLM judge (needs a model server).")
+    ] = False,
+    model: Annotated[
+        str | None, typer.Option("--model", help="Judge model (default: a pinned snapshot).")
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", envvar="OPENAI_BASE_URL", help="OpenAI-compatible server.",
+                     show_default=False),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Check an apology against the rubric, anti-patterns and compensation rules.
@@ -292,7 +303,14 @@ def check_command(
     from composer.checking import check, incident_from_options, read_check_input, render_report
 
     text = read_check_input(source)
-    report = check(text, incident_from_options(incident, severity, loss), language=lang)
+    llm_judge = None
+    if judge:
+        from composer.backends import OpenAIBackend
+        from composer.judge import JUDGE_MODEL, Judge
+
+        llm_judge = Judge(OpenAIBackend(model or JUDGE_MODEL, base_url, temperature=0))
+    report = check(text, incident_from_options(incident, severity, loss), language=lang,
+                   judge=llm_judge)
     if as_json:
         out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
