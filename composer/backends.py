@@ -7,6 +7,7 @@ valid `EmailOut` or raises `BackendError`; compose() then falls back to the offl
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import re
@@ -22,7 +23,8 @@ from composer.plan import Plan
 from composer.schema import EmailOut, email_schema
 
 DEFAULT_MODEL = "gpt-4o-mini"
-DEFAULT_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = 120.0  # a cold llama.cpp call on two CPU cores took up to 60 s
+OPENAI_URL = "https://api.openai.com/v1"
 BACKENDS = ("offline", "openai")
 # Tried in order until the server accepts one; remembered per backend instance.
 # llama.cpp's server answers json_schema with HTTP 500 but honours a schema inside json_object.
@@ -71,7 +73,7 @@ def parse_email(content: str | None) -> EmailOut:
     fenced = re.search(r"```(?:json)?\s*(\{.*\})\s*```", text, re.DOTALL)
     if fenced:
         text = fenced.group(1)
-    elif not text.startswith("{") and "{" in text:
+    elif "{" in text and "}" in text:  # chatter before or after the object
         text = text[text.index("{"): text.rindex("}") + 1]
     try:
         data = json.loads(text)
@@ -91,7 +93,14 @@ def parse_email(content: str | None) -> EmailOut:
 
 def is_local(url: str | None) -> bool:
     host = urlparse(url).hostname if url else None
-    return host in ("localhost", "127.0.0.1", "::1") or bool(host and host.startswith("127."))
+    if host is None:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class OpenAIBackend:
@@ -128,11 +137,12 @@ class OpenAIBackend:
         import openai
 
         self._openai = openai
-        self.client = openai.OpenAI(
-            api_key=key, base_url=self.base_url, max_retries=max_retries,
+        self.client = openai.OpenAI(  # an explicit URL: the client would read the env itself
+            api_key=key, base_url=self.base_url or OPENAI_URL, max_retries=max_retries,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         )
         self.mode = _MODES[0]
+        self._mode_known = False  # until the server accepts a mode, a refusal means "try next"
         self.temperature = temperature
         self.max_tokens = max_tokens
 
@@ -153,21 +163,15 @@ class OpenAIBackend:
         modes = _MODES[_MODES.index(self.mode):]
         for i, mode in enumerate(modes):
             last = i == len(modes) - 1
-            # A probe of a mode the server may not know is not worth retrying with backoff.
-            client = self.client if last or mode != "json_schema" else self.client.with_options(
-                max_retries=0
-            )
+            # A probe of a mode the server may not know is not worth retrying with backoff; a
+            # rate limit on the probe is retried in the same mode.
+            probing = not last and not self._mode_known
+            client = self.client.with_options(max_retries=0) if probing else self.client
             try:
-                response = client.chat.completions.create(
-                    model=self.model,
-                    messages=messages,  # type: ignore[arg-type]
-                    response_format=self._format(mode, schema),  # type: ignore[arg-type]
-                    temperature=self.temperature,
-                    max_tokens=self.max_tokens,
-                )
+                response = self._create(client, mode, messages, schema, retry_rate_limit=probing)
             except (openai.BadRequestError, openai.UnprocessableEntityError,
                     openai.InternalServerError, openai.NotFoundError) as exc:
-                if last:
+                if not probing:
                     raise BackendError(f"the server refused the request: {_brief(exc)}") from exc
                 continue
             except openai.AuthenticationError as exc:
@@ -178,7 +182,7 @@ class OpenAIBackend:
                 raise BackendError(f"cannot reach {self._where()}: {_brief(exc)}") from exc
             except openai.APIStatusError as exc:
                 raise BackendError(f"the server answered {exc.status_code}: {_brief(exc)}") from exc
-            self.mode = mode
+            self.mode, self._mode_known = mode, True
             if not response.choices:
                 raise BackendError("the model returned no choices")
             choice = response.choices[0]
@@ -188,6 +192,21 @@ class OpenAIBackend:
                 )
             return choice.message.content or ""
         raise BackendError("no structured-output mode worked")  # pragma: no cover
+
+    def _create(self, client: Any, mode: str, messages: list[dict[str, str]],
+                schema: dict[str, Any], retry_rate_limit: bool) -> Any:
+        try:
+            return client.chat.completions.create(
+                model=self.model,
+                messages=messages,
+                response_format=self._format(mode, schema),
+                temperature=self.temperature,
+                max_tokens=self.max_tokens,
+            )
+        except self._openai.RateLimitError:
+            if not retry_rate_limit:
+                raise
+            return self._create(self.client, mode, messages, schema, retry_rate_limit=False)
 
     def _where(self) -> str:
         return self.base_url or "api.openai.com"

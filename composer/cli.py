@@ -99,6 +99,9 @@ def root(
                      help="An OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1.",
                      show_default=False),
     ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=1, help="Seconds to wait for a model answer.")
+    ] = 120.0,
     revisions: Annotated[
         int, typer.Option("--revisions", min=0, max=5,
                           help="Rounds of revision for a model draft the checker flags.")
@@ -122,6 +125,7 @@ def root(
     if incident is None and incident_file is None:
         out.print(ctx.get_help())
         return
+    from composer.backends import OpenAIBackend
     from composer.incident import load_incident_file, parse_fact
     from composer.pipeline import FallbackError, compose
     from composer.render import render_draft
@@ -139,13 +143,17 @@ def root(
     if data.get("loss") is not None:
         data["loss"] = str(data["loss"])
     try:
+        chosen = backend
+        if backend == "openai" or (backend is None and (base_url or "")):
+            chosen = OpenAIBackend(model, base_url, timeout=timeout)
         draft = compose(
-            data, backend=backend, model=model, base_url=base_url,
+            data, backend=chosen, model=model, base_url=base_url,
             max_compensation=max_compensation, store=_store(store, chroma_url, None),
             revise=revisions, strict=strict, progress=not as_json,
         )
     except FallbackError as exc:
         draft = exc.draft
+        draft.warnings = [w for w in draft.warnings if w != str(exc)]  # said once, as the error
         _show_draft(draft, as_json, explain, render_draft)
         err.print(f"[red]error:[/] {exc} (--strict)", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
