@@ -14,13 +14,14 @@ from composer.pipeline import Draft
 def render_draft(draft: Draft, console: Console, explain: bool = False) -> None:
     t = draft.triage
     if draft.should_apologize:
-        console.print(Text(f"Subject: {draft.subject}", style="bold"))
+        # soft_wrap: no hard line breaks inside paragraphs, so the email pastes cleanly.
+        console.print(Text(f"Subject: {draft.subject}", style="bold"), soft_wrap=True)
         console.print()
-        console.print(Text(draft.body))
+        console.print(Text(draft.body), soft_wrap=True)
         console.print()
     else:
         console.print(Text("No standalone apology is due.", style="bold"))
-        console.print(Text(t.advice or ""))
+        console.print(Text(t.advice or ""), soft_wrap=True)
         console.print()
     rows = Table.grid(padding=(0, 1))
     rows.add_column(style="dim", no_wrap=True)

@@ -64,3 +64,9 @@ def test_a_remote_server_without_a_key_is_a_clear_error(shipped_store, monkeypat
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     result = run(shipped_store, "--incident", "late parcel", "--backend", "openai")
     assert_one_line_error(result, "OPENAI_API_KEY")
+
+
+def test_the_email_is_printed_without_hard_wraps(shipped_store):
+    result = run(shipped_store, "--incident", "wrong bank account", "--customer", "Ana")
+    lines = result.stdout.split("╭")[0].splitlines()
+    assert any(len(line) > 100 for line in lines)  # whole paragraphs, ready to paste
