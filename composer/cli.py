@@ -51,6 +51,19 @@ EmbedderOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+SeverityOpt = Annotated[
+    str | None, typer.Option("--severity", help="trivial, low, medium, high or critical.")
+]
+LossOpt = Annotated[
+    str | None, typer.Option("--loss", help="What the customer lost: '120 EUR', '3 hours'.")
+]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="Model name on the server.")]
+BaseUrlOpt = Annotated[
+    str | None,
+    typer.Option("--base-url", envvar="OPENAI_BASE_URL",
+                 help="An OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1.",
+                 show_default=False),
+]
 
 
 @app.callback(invoke_without_command=True)
@@ -73,12 +86,8 @@ def root(
     customer: Annotated[str | None, typer.Option("--customer", help="Customer name.")] = None,
     company: Annotated[str | None, typer.Option("--company", help="Your company.")] = None,
     sender: Annotated[str | None, typer.Option("--sender", help="Who signs the email.")] = None,
-    severity: Annotated[
-        str | None, typer.Option("--severity", help="trivial, low, medium, high or critical.")
-    ] = None,
-    loss: Annotated[
-        str | None, typer.Option("--loss", help="What the customer lost: '120 EUR', '3 hours'.")
-    ] = None,
+    severity: SeverityOpt = None,
+    loss: LossOpt = None,
     fact: Annotated[
         list[str] | None,
         typer.Option("--fact", help="key=value, repeatable: cause, eta, prevention, done, scope, "
@@ -92,13 +101,8 @@ def root(
         typer.Option("--backend", help="offline or openai. Default: openai if --base-url or "
                      "OPENAI_BASE_URL is set, else offline."),
     ] = None,
-    model: Annotated[str | None, typer.Option("--model", help="Model name for openai.")] = None,
-    base_url: Annotated[
-        str | None,
-        typer.Option("--base-url", envvar="OPENAI_BASE_URL",
-                     help="An OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1.",
-                     show_default=False),
-    ] = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
     timeout: Annotated[
         float, typer.Option("--timeout", min=1, help="Seconds to wait for a model answer.")
     ] = 120.0,
@@ -282,26 +286,16 @@ def check_command(
     incident: Annotated[
         str | None, typer.Option("--incident", help="What happened, in a sentence or two.")
     ] = None,
-    severity: Annotated[
-        str | None, typer.Option("--severity", help="trivial, low, medium, high or critical.")
-    ] = None,
-    loss: Annotated[
-        str | None, typer.Option("--loss", help="What the customer lost: '120 EUR', '3 hours'.")
-    ] = None,
+    severity: SeverityOpt = None,
+    loss: LossOpt = None,
     lang: Annotated[
         str | None, typer.Option("--lang", help="Language code; default: detected.")
     ] = None,
     judge: Annotated[
         bool, typer.Option("--judge", help="Also ask an LLM judge (needs a model server).")
     ] = False,
-    model: Annotated[
-        str | None, typer.Option("--model", help="Judge model (default: a pinned snapshot).")
-    ] = None,
-    base_url: Annotated[
-        str | None,
-        typer.Option("--base-url", envvar="OPENAI_BASE_URL", help="OpenAI-compatible server.",
-                     show_default=False),
-    ] = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Check an apology against the rubric, anti-patterns and compensation rules.

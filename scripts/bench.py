@@ -42,27 +42,26 @@ def bench_build(store: StoreConfig, runs: int) -> list[float]:
     return times
 
 
-def bench_cold_search(store: StoreConfig, runs: int) -> list[float]:
-    compose = Path(sys.executable).with_name("compose")
-    command = [str(compose), "kb", "search", "wrong bank account", "--store", str(store.path),
-               "--json"]
+def _cold(command: list[str], runs: int) -> list[float]:
+    """Wall seconds of `command` in a new process, `runs` times."""
     times = []
     for _ in range(runs):
         started = time.perf_counter()
         subprocess.run(command, check=True, capture_output=True)
         times.append(time.perf_counter() - started)
     return times
+
+
+def bench_cold_search(store: StoreConfig, runs: int) -> list[float]:
+    compose = Path(sys.executable).with_name("compose")
+    return _cold([str(compose), "kb", "search", "wrong bank account", "--store",
+                  str(store.path), "--json"], runs)
 
 
 def bench_cold_compose(store: StoreConfig, runs: int) -> list[float]:
     compose = Path(sys.executable).with_name("compose")
-    command = [str(compose), "--incident", "wrong bank account", "--store", str(store.path)]
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        times.append(time.perf_counter() - started)
-    return times
+    return _cold([str(compose), "--incident", "wrong bank account", "--store",
+                  str(store.path)], runs)
 
 
 # Run in a fresh interpreter so every phase is cold, as in a CLI call.
