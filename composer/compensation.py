@@ -8,6 +8,7 @@ Type follows the loss (rule.compensation-type-match), size follows the loss (60-
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -67,6 +68,9 @@ class CompensationPlan:
             return "nothing: no apology or gesture is due"
         if self.type == "attention":
             return "an apology and real attention; no money or voucher"
+        if self.type in ("exchange", "redo"):
+            what = "a replacement or refund" if self.type == "exchange" else "redo it at our cost"
+            return what + (", plus a small personal gesture (delight)" if self.delight else "")
         size = self.amount_text() or "an amount sized to the loss (fill in)"
         share = f" ≈{int(self.share_of_loss * 100)}% of the loss" if self.share_of_loss else ""
         when = "now" if self.immediate else "later"
@@ -92,6 +96,12 @@ def _plain(amount: Decimal) -> str:
     """`120`, `58.80`: whole amounts without cents, others with two decimals."""
     cents = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return str(int(cents)) if cents == cents.to_integral_value() else format(cents, "f")
+
+
+def _is_physical_fault(text: str) -> bool:
+    from composer.check_patterns import FAULTY_PRODUCT
+
+    return any(re.search(p, text, re.IGNORECASE) for p in FAULTY_PRODUCT)
 
 
 def paradox_gate(incident: Incident, triage: Triage) -> bool:
@@ -138,7 +148,14 @@ def plan_compensation(
         ))
     else:
         kind = _TYPE_BY_CATEGORY.get(triage.category, "attention")
-        if triage.severity == "low" and kind not in ("attention", "redo"):
+        if kind == "exchange" and not _is_physical_fault(incident.text):
+            kind = "attention"
+            reasons.append(Reason(
+                "an apology, the fix and attention: a software bug with no stated loss; an "
+                "exchange fits faulty goods, and a credit needs a loss (pass --loss)",
+                ["rule.compensation-type-match"],
+            ))
+        elif triage.severity == "low" and kind not in ("attention", "redo"):
             kind = "attention"
             reasons.append(Reason(
                 "an apology and attention: low severity needs a small gesture at most, and no "

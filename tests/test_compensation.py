@@ -46,6 +46,8 @@ def test_type_follows_the_category_when_no_loss_is_stated():
     assert plan("our agent was rude to me").type == "attention"
     assert plan("someone got unauthorized access to accounts").type == "attention"
     assert plan("we charged the customer twice").type == "refund"
+    assert plan("the blender we sold her is defective").type == "exchange"  # faulty goods
+    assert plan("the export button stopped working").type == "attention"  # software, no loss
 
 
 def test_nothing_is_offered_for_trivial_errors():
