@@ -30,3 +30,6 @@ def test_wheel_ships_cards_sources_and_eval_sets(tmp_path):
     assert f"{data}evals/retrieval.yaml" in names
     assert any(n.startswith(f"{data}evals/check_cases/") for n in names)
     assert "composer/cli.py" in names
+    prompts = {p.relative_to(ROOT).as_posix() for p in (ROOT / "prompts").rglob("*.yaml")}
+    assert {f"{data}{name}" for name in prompts} <= names  # prompts and offline phrasebooks
+    assert len(prompts) >= 9
