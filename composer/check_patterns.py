@@ -8,6 +8,8 @@ wording of any one email: the calibration set in `evals/check_cases/` is there t
 
 from __future__ import annotations
 
+from typing import Any
+
 # --- rubric steps -----------------------------------------------------------------------------
 # `regret` patterns find apology expressions; whether they count is decided after the
 # non-apology and conditional patterns have had their say.
@@ -21,7 +23,7 @@ STEPS: dict[str, dict[str, list[str]]] = {
             r"\bforgive us\b",
         ],
         "it": [r"\bscus(o|a|e|i|ate|iamo|ano|arci|armi|arti|ami|atemi|ateci|aci)\b", r"\bdispiac",
-               r"\brammaric", r"\bperdon(o|ate|aci|atemi|ateci)\b"],
+               r"\brammaric", r"(?<!\bsi )\bperdon(o|ate|aci|atemi|ateci)\b"],  # not "si perdono"
         "es": [r"\bdisculp", r"\blo (siento|sentimos)\b", r"\b(siento|sentimos) que\b",
                r"\b(siento|sentimos) (mucho|much[ií]simo|de verdad)\b",
                r"\bsentimos (mucho|much[ií]simo)\b",
@@ -808,11 +810,14 @@ OFFER_TYPES: dict[str, dict[str, list[str]]] = {
         "zh": [r"换货", r"补发", r"重新(发送|发货|寄出|寄)", r"更换", r"换一"],
     },
     "upgrade": {
-        "en": [r"\bupgrad\w*", r"\bpremium (plan|tier)\b"],
+        # an upgrade given to the customer, not "during the upgrade" of our own systems
+        "en": [r"\b(we|I)('ll| will|'ve| have| are)? (\w+ ){0,2}upgrad(e|ed|ing)\b",
+               r"\bupgrad(e|ed|ing) (you|your)\b", r"\b(is|are|has been|have been|was) upgraded "
+               r"to\b", r"\b(free|complimentary) upgrade\b", r"\bpremium (plan|tier)\b"],
         "it": [r"\bupgrade\b", r"\bpiano premium\b", r"\bpasst?aggio (al|a) premium\b"],
         "es": [r"\bmejora de plan\b", r"\bplan premium\b", r"\bactualiza\w* (a|al) premium\b"],
         "ru": [r"апгрейд", r"премиум", r"повышени\w* тарифа"],
-        "zh": [r"升级", r"高级版"],
+        "zh": [r"(免费|为您|给您|帮您)[^，。；]{0,6}升级", r"升级(为|到|成)", r"高级版"],
     },
 }
 
@@ -1441,14 +1446,14 @@ _ROUND4: list[tuple[dict[str, dict[str, list[str]]] | dict[str, list[str]], str 
 ]
 
 
-def _merge() -> None:
-    for table, key, additions in (*_CONSTRUCTIONS, *_ROUND3, *_ROUND4):
+def _merge(rounds: list[tuple[Any, str | None, dict[str, list[str]]]]) -> None:
+    for table, key, additions in rounds:
         target = table[key] if key is not None else table  # type: ignore[index]
         for lang, patterns in additions.items():
             target.setdefault(lang, []).extend(p for p in patterns if p not in target[lang])
 
 
-_merge()
+_merge([*_CONSTRUCTIONS, *_ROUND3, *_ROUND4])
 
 
 # --- incidents --------------------------------------------------------------------------------
@@ -1573,7 +1578,8 @@ STRUCT_REMEDY: dict[str, list[list[str]]] = {
             r"modificat|aggiunt|rimoss|bloccat|disattivat|attivat|pubblicat|rilasciat|inviat|"
             r"spedit|riservat|fissat|accreditat|restituit|introdott|installat|approvat|"
             r"riportat|potenziat|rafforzat|contattat|sbloccat|ridott|aumentat|format|"
-            r"assunt)[oaie]\b"],
+            r"assunt|spostat|prenotat|riprogrammat|rifatt|riconsegnat|ristampat|recuperat|"
+            r"consegnat|dispost|anticipat|ritirat|eseguit)[oaie]\b"],
            [r"\b(è|sono) (già |ora |appena )?stat[oaie] (corrett|risolt|sistemat|rimborsat|"
             r"annullat|ripristinat|sostituit|riparat|aggiornat|approvat|inviat|spedit|sbloccat)"],
            [r"\b\w+(eremo|iremo|erò|irò)\b", r"\b(entro|domani|lunedì|martedì|mercoledì|"
@@ -1602,7 +1608,7 @@ STRUCT_REMEDY: dict[str, list[list[str]]] = {
             r"正在|马上|立即|立刻|随后|稍后)"
             r"[^，。；：]{0,6}(退|修复|更正|改正|补|恢复|停用|启用|赠送|预留|安排|发送|更新|上线|回退|取消|"
             r"调整|加强|增加|核对|排查|联系|替换|更换|重新|优化|完成|取出|转到|寄出|解锁|撤销|修改|"
-            r"加入)"]],
+            r"加入|减免|免除|送达|沟通|致电)"]],
 }
 
 # Impact: the customer as the one who bore it; adverbs between subject and verb allowed, and the
@@ -1652,16 +1658,17 @@ STRUCT_OFFER: dict[str, list[str]] = {
     "en": [r"\b(to make (up|amends|it up)|as (an apology|a (goodwill )?gesture|compensation)|"
            r"by way of apology|on the house|free of charge|at no (extra )?(cost|charge)|"
            r"complimentary|for free|won'?t (be )?charg\w*|will not (be )?charg\w*|"
-           r"waiv(e|ed|ing))\b"],
+           r"waiv(e|ed|ing)|(is|are|'s) on us)\b"],
     "it": [r"\b(per (farci perdonare|rimediare|compensare|scusarci)|in omaggio|gratuit\w*|"
            r"gratis|a (nostre|nostro) (spese|carico)|senza (costi|spese)|non (le|ti|vi) "
-           r"(addebiteremo|faremo pagare)|accreditat\w*|scontat\w*)\b"],
+           r"(addebiteremo|faremo pagare)|accreditat\w*|scontat\w*|offert[oaie] da noi)\b"],
     "es": [r"\b(para (compensar\w*|disculparnos|resarcir\w*)|corre de nuestra cuenta|gratis|"
            r"gratuit\w*|sin (coste|costo|cargo)|(no|sin) (te|le|les|os) (cobraremos|cobramos)|"
-           r"no (te|le) cobraremos|descontad\w*|de regalo|invita la casa)\b"],
+           r"no (te|le) cobraremos|descontad\w*|de regalo|invita la casa|por nuestra cuenta)\b"],
     "ru": [r"(в качестве (компенсаци|извинени)|в знак извинени|чтобы (загладить|компенсировать)|"
            r"бесплатн|за наш сч[её]т|не (возьм|спиш)\w* (с вас )?(плат|деньг)|в подарок)"],
-    "zh": [r"(为了?弥补|为表歉意|作为补偿|表示歉意|全免|免单|免费|不收|减免|赠送|送您|送给您)"],
+    "zh": [r"(为了?弥补|为表歉意|作为补偿|表示歉意|全免|免单|免费|不收|减免|赠送|送您|送给您)",
+           r"由(我们|我方)(买单|承担)"],
 }
 STRUCT_GIFT: dict[str, list[str]] = {
     "en": [r"\b(gift|tote|mug|thermos|t-shirt|hamper|flowers|chocolates|merch\w*)\b"],
@@ -1670,3 +1677,384 @@ STRUCT_GIFT: dict[str, list[str]] = {
     "ru": [r"(подарок|сувенир|кружк|футболк)"],
     "zh": [r"(礼品|礼物|帆布袋|保温杯|杯子|纪念品|小礼)"],
 }
+
+
+# --- round 5: constructions from a third blind review -------------------------------------------
+# Offers first: the everyday ways of giving money back or not taking it (a fee waived or never
+# billed, costs reimbursed, a statement credit), a redo given as a gesture (a priority
+# appointment, a make-up exam), gift cards; then step wordings, ownership and its denial, blame
+# and trivializing in all five languages.
+
+# Spans that mention an offer word without offering anything: a negated refund ("cancelled the
+# job without refunding you", "не вернули деньги") or a shortfall ("le abonamos 400 EUR menos").
+# They are cut out of a sentence before its offers are read.
+OFFER_NEGATED: dict[str, list[str]] = {
+    "en": [r"\b(without|never|no longer|didn'?t|did not|wasn'?t|was not|weren'?t|were not|"
+           r"hasn'?t|has not|haven'?t|have not|hadn'?t|had not|failed to|forgot to|instead of) "
+           r"(\w+ ){0,2}(refund|reimburs|credit|compensat|paid|paying|return)\w*",
+           r"\b(\w+ ){0,3}[$€£]?\d[\d.,]* ?[a-z$€£]{0,7} (less|short|too little)\b"],
+    "it": [r"\b(senza|non) (\w+ ){0,2}(rimbors|restitu|accredit|stornat|risarc|compens|"
+           r"bonific|versat)\w*",
+           r"\b(\w+ ){0,3}\d[\d.,]* ?\S{0,7} (in )?meno\b", r"\bdi meno\b"],
+    "es": [r"\b(sin|no) (se )?(\w+ ){0,2}(reembols|devolv|devuelt|abon|compens|reintegr|"
+           r"acredit|transfer)\w*",
+           r"\b(\w+ ){0,3}\d[\d.,]* ?\S{0,7} (de )?menos\b", r"\bmenos de lo que\b"],
+    "ru": [r"\b(не|без) (\w+ ){0,2}(вернул|верн[её]м|возврат|возмест|возмещ|компенс|зачисл|"
+           r"начисл|перевел|перевёл|перечисл)\w*",
+           r"\d[\d\s.,]* ?\S{0,7} меньше", r"недоплат\w*"],
+    "zh": [r"(没有|没|未|并未|尚未|还没)(有)?[^，。；]{0,4}(退|返还|补偿|赔|到账)",
+           r"少(付|赔|退|给|打|算)了?[^，。]{0,3}\d*"],
+}
+
+_ROUND5: list[tuple[Any, str | None, dict[str, list[str]]]] = [
+    # refund, a charge not taken: waived, cancelled, written off, taken off the bill, not billed,
+    # "we'll pay for the taxi", "a statement credit"; period-bound ones are service credit too
+    (OFFER_TYPES["refund"], None, {
+        "en": [r"\b(waive[sd]?|waiving|cancell?ed|cancelling|removed|reversed|voided|dropped|"
+               r"wrote off|written off) (\w+ ){0,4}(fee|charge|penalty|surcharge|fine|"
+               r"commission|cost|bill)s?\b",
+               r"\b(fee|charge|penalty|surcharge|fine|commission|cost)s? (\w+ ){0,4}(has been|"
+               r"have been|was|were|is|are|will be|'s been) (\w+ )?(waived|cancell?ed|removed|"
+               r"reversed|voided|credited|written off|refunded|dropped|taken off)\b",
+               r"\btak(e|en|ing|es) (\w+ ){0,3}off (your|the) (\w+ )?(bill|invoice|statement|"
+               r"balance)\b",
+               r"\bdeduct(ed|ing)? (\w+ ){0,4}from (your|the) (next )?(bill|invoice|statement)\b",
+               r"\b(will not|won'?t|are not going to) (bill|charge|invoice) you\b",
+               r"\byou (won'?t|will not|don'?t|do not) (have to |need to )?pay (anything|a "
+               r"(thing|cent|penny)|for)\b",
+               r"\b(we|I)('ll| will|'ve| have| are going to)? (also )?(pay|paid|cover|covered) "
+               r"(for )?(the|your) (\w+ ){0,2}(costs?|taxi|fare|bill|expenses?|repair|ticket|"
+               r"hotel|ride|parking|delivery|postage)\b",
+               r"\bstatement credit\b",
+               r"\bcredit\w* (\w+ ){0,4}(to|on|back to) your (card|statement|bank)\b"],
+        "it": [r"\b(annullat|stornat|cancellat|rimoss|tolt|scalat|detratt|abbuonat|condonat)\w* "
+               r"(\w+ ){0,4}(la |il |l'|le |i )?(commission|addebit|penal|spes|cost|tariff|mora|"
+               r"multa|bollett|canon|quota)\w*",
+               r"\b(commission|addebit|penal|spes|cost|tariff|mora|multa)\w* (\w+ ){0,4}"
+               r"(le |ti |vi )?(viene|verrà|è stat[oa]|sono stat[ie]|sarà|saranno) "
+               r"(accreditat|rimborsat|stornat|restituit|annullat|scalat|tolt|abbuonat)\w*",
+               r"\b(tolt|scalat|detratt|dedott)\w* (\w+ ){0,4}(dalla|dal|sulla|sul|nella) "
+               r"(\w+ )?(bolletta|fattura|conto|estratto|rata)\b",
+               r"\bnon (le |ti |vi )?(addebiteremo|faremo pagare|fattureremo)\b",
+               r"\bnon (pagherà|pagherai|pagherete|dovrà pagare|dovrai pagare|dovrete pagare)\b",
+               r"\b(ci|ce ne) (facciamo|faremo) carico (noi )?(del|della|dei|delle) (cost|spes|"
+               r"taxi|bigliett|fattur|cont|riparazion)",
+               r"\b(paghiamo|pagheremo|copriamo|copriremo) noi\b",
+               r"\b(paghiamo|pagheremo|copriamo|copriremo|abbiamo pagato|abbiamo coperto) "
+               r"(\w+ ){0,2}(cost|spes|taxi|bigliett|riparazion)"],
+        "es": [r"\b((anul|condon|elimin|retir|quit|suprim|cancel|descont|exim)(ado|ada|ados|"
+               r"adas|amos|aremos|ó)|deduc(ido|imos|iremos)|rest(ado|amos|aremos)) "
+               r"(\w+ ){0,4}(la |el |los |las )?(comisi[oó]n|cargo|recargo|penalizaci[oó]n|multa|"
+               r"cuota|tasa|gastos?|coste|costo|importe|tarifa|portes)\b",
+               r"\b(descont|deduc|rest|rebaj)\w* (\w+ ){0,4}(de|en) (la|su|tu|el) (\w+ )?"
+               r"(factura|recibo|cuota|extracto)\b",
+               r"\bno (te |le |les |os )?(cobraremos|vamos a cobrar|facturaremos|se (te|le|les) "
+               r"cobrar[aá])\b",
+               r"\bno (pagar[aá]s?|tendr[aá]s? que pagar|deber[aá]s? pagar)\b",
+               r"\bnos (hacemos|haremos) cargo (del|de la|de los|de las) (cost|gasto|taxi|"
+               r"factura|reparaci|billete|importe)",
+               r"\b(pagaremos|cubriremos|asumiremos|asumimos|hemos pagado|hemos cubierto) (\w+ )"
+               r"{0,2}(el |los |la |las )?(cost|gasto|taxi|importe|factura|billete|reparaci)",
+               r"\babono (del? (un )?\d|en (su|tu|la) (cuenta|factura|tarjeta))"],
+        # not "списали": "мы дважды списали комиссию" is the charge itself
+        "ru": [r"(аннулировал|отменил|обнулил|убрал)\w* (\w+ ){0,2}(штраф|пен[иья]|"
+               r"комисси|неустойк|задолженност|долг|сбор)",
+               r"не (будет|будут) (включен|выставлен|начислен|списан)\w* (в|на) (сч[её]т|оплат)",
+               r"(не выставим|не будем выставлять) (вам )?сч[её]т",
+               r"(вы )?не (будете|придётся|придется|нужно) (ничего )?(платить|оплачивать)",
+               r"не (возьм[её]м|будем брать|будем списывать|спишем) (с вас )?(\w+ )?(плат|деньг|"
+               r"оплат|комисси)",
+               r"(оплатим|оплатили|покроем|покрыли|возьм[её]м на себя|взяли на себя) (вам )?"
+               r"(\w+ ){0,2}(расход|стоимост|такси|билет|ремонт|доставк|затрат)"],
+        "zh": [r"(免除|减免|免收|免去)(了)?[^，。；]{0,8}(费|罚款|罚金|滞纳金|违约金)",
+               r"(已|已经|为您|给您)(取消|撤销)(了)?[^，。；]{0,6}(费|罚款|罚金|滞纳金|违约金)",
+               r"(费|罚款|罚金|滞纳金|违约金)[^，。；]{0,10}(减免|免除|免收|全免)",
+               r"(费用|开销|花费|车费|打车费|路费|修理费|差价|运费)[^，。；]{0,6}由(我们|我方|本店|"
+               r"我司|公司|平台|我院|本院)(来)?(承担|支付|报销|负责|全额承担)",
+               r"(我们|我方|本店|我司|公司|平台)[^，。；]{0,6}报销", r"(为|给)(您|你)报销",
+               r"(无需|不用|不必)(再)?(支付|付费|缴费|付款|交费|买单)"],
+    }),
+    # service credit, a period not charged: "your next month is on us", "non pagherà nulla per
+    # i prossimi due mesi", "следующие два месяца вы не будете платить", "接下来两个月您无需付费"
+    (SERVICE_CREDIT, None, {
+        "en": [r"\b(month|week|year|day)s? (\w+ ){0,2}(is|are|will be) on (us|the house)\b",
+               r"\byou (won'?t|will not|don'?t|do not) (have to |need to )?pay (anything |a "
+               r"(thing|cent|penny) )?(for|during) (the next|this|next|the (current|whole)) "
+               r"(\w+ )?(month|week|year|billing)",
+               r"\bfree (months?|weeks?|days?|year)\b"],
+        "it": [r"\bnon (pagherà|pagherai|pagherete|dovrà pagare|dovrai pagare) (nulla |niente )?"
+               r"(per )?(il|i|la|le|questo|questa|questi) (prossim\w* )?(\w+ )?(mes|settiman|"
+               r"ann|giorn)",
+               r"\b(mese|mesi|settiman[ae]|anno) (\w+ ){0,2}(è|sono|sarà|saranno) (offert|"
+               r"regalat|gratuit)\w*"],
+        "es": [r"\bno (pagar[aá]s?|tendr[aá]s? que pagar) (nada )?(durante |por |en )?(el|los|"
+               r"este|estos|la|las) (pr[oó]xim\w* )?(\w+ )?(mes|semana|año|d[ií]a)",
+               r"\bno (te |le |les |os )?(cobraremos|vamos a cobrar) (\w+ ){0,3}(mes|semana|"
+               r"d[ií]as?|año|almacenaje|cuota)"],
+        "ru": [r"(месяц|недел|год)\w* (\w+ ){0,2}(вы )?не (будете|придётся|придется|нужно) "
+               r"(ничего )?платить"],
+        "zh": [r"(个?月|周|天|年)[^，。；]{0,6}(您|你)?(无需|不用|不必)(再)?(付费|缴费|支付|交费)"],
+    }),
+    # gift cards: a stored value for later, the same kind of offer as a voucher
+    (OFFER_TYPES["voucher"], None, {
+        "en": [r"\b(gift|store|shopping) card\b", r"\bgift certificate\b"],
+        "it": [r"\b(carta|buono) regalo\b"],
+        "es": [r"\btarjeta (de )?regalo\b", r"\bcheque regalo\b"],
+        "ru": [r"подарочн\w* (карт|сертификат)"],
+        "zh": [r"(礼品卡|购物卡|储值卡|充值卡)"],
+    }),
+    # a redo given as a gesture: a priority, private or make-up appointment; or the event the
+    # customer lost held again for them (a new exam session, a make-up lesson). A plain new
+    # appointment for a visit or delivery that was missed is the fix itself, not compensation.
+    (OFFER_TYPES["exchange"], None, {
+        "en": [r"\b(priority|make-?up|private|one-to-one|one-on-one|dedicated|replacement) "
+               r"(appointment|session|slot|lesson|class|consultation|visit|booking|tour|call)\b",
+               r"\b(we('ve| have)?|I('ve| have)?) (also )?(re-?booked|rescheduled|reserved|booked|"
+               r"arranged|scheduled|set up) (you |for you )?(a |an )?(free|extra|priority|"
+               r"private) (appointment|session|slot|lesson|class|consultation|visit|booking|"
+               r"tour|exam)\b",
+               r"\b(we('ve| have)?|I('ve| have)?) (also )?(re-?booked|reserved|booked|arranged|"
+               r"scheduled|set up|enrolled) (you |for you )?(a |an |in a |on a )?new (exam|lesson|"
+               r"class|sitting|webinar|workshop)\b",
+               r"\b(make-?up|extra|free) (exam|lesson|class|sitting|webinar|workshop)\b"],
+        "it": [r"\b(appuntamento|sessione|lezione|visita|consulenza|turno|corsia) (\w+ )?"
+               r"(prioritari|preferenzial|dedicat|di recupero|individual|privat|riservat)\w*",
+               r"\b(prenotat|riservat|fissat|organizzat|iscritt|programmat)\w* (\w+ ){0,3}"
+               r"(un|una|un'|a un|a una)? ?(nuov[oa]|altr[oa]) (sessione d'esame|sessione di "
+               r"esame|prova d'esame|lezione|esame|appello)\b"],
+        "es": [r"\b(cita|sesi[oó]n|clase|visita|consulta|turno) (prioritari|preferent|de "
+               r"recuperaci[oó]n|individual|privad|dedicad|extra|adicional)\w*",
+               r"\b(reservad|programad|inscrit|asignad|ofrecid|dad)\w* (\w+ ){0,3}(una? )?"
+               r"(nueva|nuevo|otra|otro) (clase|convocatoria|prueba|sesi[oó]n de examen|examen)"
+               r"\b"],
+        "ru": [r"(приоритетн|внеочередн|индивидуальн|отдельн|персональн)\w* (при[её]м|запис|"
+               r"консультаци|заняти|урок|сеанс|визит|встреч|вебинар)",
+               r"вне очереди", r"(проведём|проведем|проведёт|проведет|организуем) (\w+ ){0,2}"
+               r"для вас", r"пересдач"],
+        "zh": [r"优先(安排|处理|预约|办理|派送|接待)", r"再次(参观|入场|游览)",
+               r"补课", r"补考", r"重考", r"(单独|专门)(为您|给您)?(安排|补|加开)"],
+    }),
+    # explanation: "we/I uploaded the wrong version", "our team scheduled it twice", a
+    # narrative of what someone on our side did
+    (STEPS, "explanation", {
+        "en": [r"\b(we|I) (accidentally |mistakenly |wrongly )?(uploaded|published|posted|"
+               r"exported|imported|entered|typed|installed|assigned|loaded|copied|labell?ed|"
+               r"listed|printed|double-booked|overbooked|overwrote|mislabell?ed)\b",
+               # an agent did it ("our team scheduled"), not a passive ("the order was cancelled")
+               r"\b(our|the|a|an) ((?!(was|were|is|are|been|be|has|have|had)\b)[\w-]+ ){1,3}"
+               r"(scheduled|uploaded|published|posted|entered|"
+               r"typed|assigned|booked|listed|printed|labell?ed|priced|loaded|copied|installed|"
+               r"cancell?ed|flagged|rejected|declined|routed|forwarded|overbooked|"
+               r"double-booked)\b",
+               r"\b(accidentally|mistakenly|inadvertently) \w+ed\b",
+               r"\b(we|I) (had not|hadn'?t|did not|didn'?t|never) (\w+ )?(update|block|sync|"
+               r"configure|send|notify|tell|register|record|save|back up|remove|flag|load|"
+               r"enter)\w*\b"],
+        "it": [r"\bnon (abbiamo|ho|avevamo|avevo) ((?!ancora\b)\w+ )?(bloccat|aggiornat|inserit|"
+               r"inviat|"
+               r"controllat|verificat|registrat|segnalat|comunicat|avvisat|impostat|configurat|"
+               r"trasmess|salvat|previst|testat|sincronizzat|attivat|disattivat|rimoss)\w*",
+               r"\b(è|sono) stat[oaie] (\w+ )?(scambiat|invertit|confus|mescolat|sovrascritt|"
+               r"duplicat)\w*",
+               r"\bdopo (l'|il|la|lo|i|gli|le|un|una|un') ?([\w']+ ){0,2}(aggiornament|"
+               r"migrazion|manutenzion|rilasci|riavvi|installazion|sincronizzazion)\w*",
+               r"\b(nella|in|durante la) fase di (\w+ )?(etichettatur|imballagg|smistament|"
+               r"fatturazion|caricament|configurazion|registrazion|spedizion|stampa|"
+               r"preparazion|prenotazion|consegn|pagament)\w*"],
+        "es": [r"^qu[eé] (pas[oó]|ha pasado|ocurri[oó]|sucedi[oó]|fall[oó])\b",
+               r"\bsin (antes )?haber (probado|comprobado|revisado|verificado|avisado|"
+               r"confirmado|preguntado|actualizado)\b",
+               r"\b(fue|fueron|se) (\w+ )?(intercambiad|invertid|confundid|mezclad|sobrescrit|"
+               r"duplicad)\w*",
+               r"\b(tras|despu[eé]s de) (el|la|los|las|nuestr[oa]|una?) (\w+ ){0,2}"
+               r"(actualizaci[oó]n|migraci[oó]n|mantenimiento|reinicio|instalaci[oó]n|"
+               r"sincronizaci[oó]n)\b",
+               r"\bno (hemos |hab[ií]amos )?(bloquead|actualizad|registrad|avisad|configurad|"
+               r"sincronizad|probad|activad|desactivad)\w*",
+               r"\bno (bloqueamos|registramos|configuramos|sincronizamos|probamos|activamos|"
+               r"desactivamos|revisamos|verificamos|enviamos)\b"],
+        "ru": [r"(при|во время|в ходе|в процессе) (\w+ )?(перевод|подключени|оформлени|смен|"
+               r"регистраци|отправк|упаковк|маркировк|печат)\w* "
+               r"(\w+ ){0,6}\w+(ли|ла|ло|л|лся|лась|лось|лись)\b",
+               r"после (\w+ )?(обновлени|миграци|переезд|перезагрузк|установк)",
+               r"(были|был|была|было) (\w+ )?(перепутан|переставлен|перезаписан|продублирован)"],
+        "zh": [r"被(调换|弄混|搞混|覆盖|混淆|调包)"],
+    }),
+    # explanation "after the update": the moment the failure came from, as in round 3
+    (STEPS, "explanation", {
+        "en": [r"\bafter (a |an |the |our |last \w+'?s? )?([\w-]+ ){0,2}(update|upgrade|"
+               r"migration|maintenance|deploy\w*|release|rollout|restart|reboot)\b"],
+    }),
+    # impact: what the customer went through ("you sat through", "not what you signed up for",
+    # "perdendo un paio d'ore", "排了两个小时的队", "一定让您很不舒服", "花时间")
+    (STEPS, "impact", {
+        "en": [r"\byou (sat|stood|queued|walked|went|turned up|showed up|gave up|rearranged|"
+               r"sat through)\b",
+               r"\bnot what you (signed up|paid|asked|came|booked|ordered|were promised)\b",
+               r"\byou (\w+ )?found (\w+ ){0,3}(closed|empty|locked|broken|missing|gone)\b"],
+        "it": [r"\b(perdendo|aspettando|sprecando)\b",
+               r"\b(ha|hai|avete|abbia|abbiate) trovato (\w+ ){0,3}(chius|vuot|rott|sbagliat|"
+               r"nessun)\w*"],
+        "es": [r"\bperdiendo\b",
+               r"\b(encontr[oó]|encontraste|encontraron|se encontr[oó]) (\w+ ){0,3}(cerrad|"
+               r"vac[ií]|rot|equivocad)\w*"],
+        "ru": [r"(застали|обнаружили|нашли) (\w+ ){0,3}(закрыт|пуст|сломан)\w*"],
+        "zh": [r"(花|花费)了?(不少|很多|大量|半天|一上午|一下午)?(的)?(时间|精力)",
+               r"(专门|特意)(花|跑|请|打|来|去)",
+               r"(让|使|令)(您|你)[^，。]{0,4}(不舒服|不便|困扰|头疼|心烦|不安|为难|难受|糟心)",
+               r"(一定|肯定|想必)(让|使|令)(您|你)", r"排了[^，。]{0,8}队", r"排(了)?长队", r"久等",
+               r"打乱", r"(本该|本应|原本)[^，。]{0,10}(愉快|顺利|开心|美好|轻松)"],
+    }),
+    # remedy: follow-ups by a named colleague ("Mark will call you on Friday", "vi chiamerà"),
+    # completed credits, dated changes ("From 10 March, ..."), present-for-future pick-ups
+    (STEPS, "remedy", {
+        "en": [r"\b(will|'ll) (call|email|phone|contact|ring|visit|write to|text|message) you\b",
+               r"\b(is|are) (now )?(credited|refunded|waived|reversed)\b",
+               # "From 10 March, every load ..." (a dated change, not "From Monday to Friday")
+               r"^(?!.*\b(was|were|had)\b)(from|starting|as of|beginning) (today|tomorrow|now|"
+               r"next \w+|this (week|month)|monday|tuesday|wednesday|thursday|friday|saturday|"
+               r"sunday|\d{1,2}(st|nd|rd|th)? (of )?[a-z]+|(january|february|march|april|may|june|"
+               r"july|august|september|october|november|december) \d{1,2}),",
+               r"\b(we|I)('ve| have)? (already |now |just |also )?(paid|returned|transferred|"
+               r"wired|deposited|reimbursed|escalated|retrained)\b",
+               r"\bnow (includes?|requires?|needs?|checks?|goes through|runs|uses|confirms|"
+               r"reserves?)\b"],
+        "it": [r"\b(vi|ti|la|le|lo|li|gli) (chiamerà|contatterà|scriverà|richiamerà|"
+               r"ricontatterà|aggiornerà|telefonerà|chiameranno|contatteranno|scriveranno)\b",
+               r"\bentro (le|il|la|l') ?\d", r"^(?!.*\b(era|erano|è stat|sono stat)\w*)(da (ora|"
+               r"oggi|domani|adesso|questa settimana|questo mese)|a partire da\w*)\b",
+               r"\b(passiamo|passeremo|torniamo|veniamo|verremo) a (riprender|ritirar|prender|"
+               r"sistemar|ripar|sostituir|consegnar|installar)\w*",
+               r"\b(te|ve|glie|ce)?(le|li|lo|la) (riportiamo|rimandiamo|rispediamo|"
+               r"consegniamo|sostituiamo)\b"],
+        "es": [r"^(desde (hoy|ma[nñ]ana|ahora)|a partir del? (\d{1,2}|lunes|martes|"
+               r"mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo|pr[oó]xim\w*|hoy|ma[nñ]ana|"
+               r"ahora))\b"],
+        "ru": [r"^(с|начиная с) (\d{1,2} (января|февраля|марта|апреля|мая|июня|июля|августа|"
+               r"сентября|октября|ноября|декабря)|понедельника|вторника|среды|четверга|пятницы|"
+               r"субботы|воскресенья|завтрашнего дня|сегодняшнего дня|следующей недели)(?! по )"],
+        "zh": [r"已(经)?(全部|全数|都)?(送达|到达|发出|寄出|到账|修好|处理完)",
+               r"(我们|我)(也|还|均|都|同时)(已|已经)",
+               r"将(在|于)?[^，。！？]{0,10}(沟通|致电|回访|回复|减免|退还|补偿)"],
+    }),
+    # remedy for a trivial slip: the correction against what was written, prices with decimals
+    # ("cuestan 0,29 €, no 0,19 € como pusimos")
+    (STEPS, "remedy", {
+        "en": [r"\bnot (\d[.,]\d|[^,.;]){1,40},? as (we|it was|previously) (wrote|said|stated|"
+               r"announced|listed|printed|written|had it)\b"],
+        "it": [r"\bnon (\d[.,]\d|[^,.;]){1,40},? come (avevamo|abbiamo|era stato|è stato|"
+               r"c'era) (scritto|indicato|comunicato|annunciato|riportato|stampato)\b"],
+        "es": [r"\bno (\d[.,]\d|[^,.;]){1,40},? como (pusimos|indicamos|escribimos|dijimos|"
+               r"anunciamos|hab[ií]amos (escrito|indicado|puesto|anunciado|publicado|dicho))\b"],
+        "ru": [r"а не (\d[.,]\d|[^,.;]){1,40},? как (мы )?(ошибочно )?(написали|указали|"
+               r"было указано|сообщили|было написано)"],
+    }),
+    # responsibility: "we sent it by mistake", "our team scheduled it twice by mistake",
+    # "我们把链接填错了", responsibility placed on the sender's own business by name
+    (STEPS, "responsibility", {
+        "en": [r"\b(we|I) ((?!you\b)\w+ ){0,5}(by mistake|in error|by accident)\b",
+               r"\b(we|I) (accidentally|mistakenly|wrongly|inadvertently) \w+",
+               r"\bour (\w+ ){0,2}(team|staff|colleagues?|agents?|people|employees?|"
+               r"department)\b (\w+ ){0,5}(by mistake|in error|by accident)\b",
+               r"\b(responsibility|fault) (\w+ ){0,3}(is|lies|rests) (entirely |fully |solely )?"
+               r"with (the|our) (clinic|company|store|shop|school|salon|restaurant|hotel|agency|"
+               r"pharmacy|team|office)\b"],
+        "it": [r"\b(abbiamo|ho) (\w+ ){0,4}per errore\b",
+               r"\bresponsabilità ([\w']+ ){0,3}(è|resta|rimane) (tutta |interamente |solo )?"
+               r"(della|del|dell') (nostr\w+ )?(clinica|azienda|negozio|scuola|società|"
+               r"ristorante|hotel|agenzia|farmacia|studio|ufficio)\b"],
+        "es": [r"\b(hemos|he) (\w+ ){0,4}(por error|por equivocaci[oó]n)\b",
+               r"\b(enviamos|pusimos|cobramos|programamos|publicamos|mandamos|borramos|"
+               r"cancelamos|aplicamos|reservamos) (\w+ ){0,4}(por error|por equivocaci[oó]n)\b",
+               r"\bla responsabilidad (\w+ ){0,3}es (toda |enteramente )?de (la|el|nuestr[oa]) "
+               r"(cl[ií]nica|empresa|tienda|escuela|academia|restaurante|hotel|agencia|farmacia|"
+               r"oficina)\b"],
+        "ru": [r"(мы|я) (\w+ ){0,4}(по ошибке|ошибочно|случайно)",
+               r"ответственност\w* (\w+ ){0,3}(лежит |целиком |полностью )*на (клиник|компани|"
+               r"магазин|школ|салон|ресторан|отел|сервис|редакци|студи|агентств|аптек)\w*"],
+        "zh": [r"(我们|我)[^，。！？]{0,8}(误(删|发|填|写|选|收|扣|操作|将|把|寄|设|标|以为|判)|"
+               r"错误地|不小心|一时疏忽)",
+               r"(我们|我)把[^，。！？]{0,12}(填|写|发|弄|搞|选|开|拿|贴|算|打|记|寄|送|装|标|设|放)错",
+               r"责任(完全)?在(本店|诊所|医院|我们店|本公司|我司|我院|本院)"],
+    }),
+    # blame: denying the fault outright ("it was not our mistake", "non è stata una nostra
+    # disattenzione", "这不是我们的疏忽"), the customer's own entry "did not match", advice to
+    # check their details next time, "beyond our control" said plainly
+    (BLAME_STRONG, None, {
+        "en": [r"\b(is|was|'s|were)(n'?t| not| never) (\w+ )?(our|my) (own )?(mistake|error|fault|"
+               r"oversight|failure|doing|responsibility)\b",
+               r"\bnot (an? )?(mistake|error|oversight) (on our part|of ours|on our (side|end))\b",
+               r"\bthe \w+ (\w+ ){0,2}(that |which )?you (entered|typed|gave us|provided|gave|"
+               r"supplied|chose|selected|used)\b.{0,60}\b(did ?n[o']t match|was wrong|was "
+               r"incorrect|was invalid|was outdated|was not valid|wasn'?t valid|was out of date)",
+               r"\b(we )?(recommend|suggest|advise|ask) (that )?you (\w+ ){0,2}(double-?check|"
+               r"check|verify|review|read)\w* (\w+ ){0,2}(your|the) (details|data|information|"
+               r"address|entries|spelling|order)\b.{0,40}\b(in (the )?future|next time|from now "
+               r"on)\b",
+               r"\b(we|I) (had|have) no control over\b"],
+        "it": [rf"\bnon (è|e'|era|fu|è stat[oa]) (\w+ ){{0,2}}(nostr[oa]|mi[oa]) {_FAULT_IT}",
+               rf"\bnon (è|e'|era|fu|è stat[oa]) (un|una|un') ?{_FAULT_IT} (nostr|mi|da parte "
+               r"nostra)",
+               r"\b(che|da) (lei|tu|voi)? ?(ha|hai|avete) (indicato|inserito|fornito|scritto|"
+               r"scelto|comunicato)\b.{0,60}\b(non corrispondev|non coincidev|errat|sbagliat|"
+               r"non valid|non era corrett)",
+               r"\b(le|ti|vi) (consigliamo|suggeriamo|raccomandiamo|chiediamo) di "
+               r"(ri)?(controllare|verificare|leggere|rileggere) (bene |attentamente )?"
+               r"(i|il|la|le|l') ?(suoi|tuoi|vostri|sua|tua|vostra)? ?(dati|indirizzo|"
+               r"informazioni)\b.{0,40}\b(in futuro|la prossima volta|d'ora in (poi|avanti)|"
+               r"prossim\w*)"],
+        "es": [rf"\bno (es|fue|ha sido|era) (\w+ )?(nuestr[oa]|mi) {_FAULT_ES}",
+               rf"\bno (es|fue|ha sido|era) (un|una|el|la) {_FAULT_ES} (nuestr|m[ií]o|de nuestra "
+               r"parte|por nuestra parte)",
+               r"\b(el|la|los|las) \w+ (\w+ ){0,2}que (usted|tú) (indicó|indicaste|introdujo|"
+               r"introdujiste|puso|pusiste|escribió|escribiste|facilitó|facilitaste|dio|diste|"
+               r"proporcionó|eligió|elegiste)\b.{0,60}\b(no coincid|no era|no eran|err[oó]ne|"
+               r"incorrect|equivocad|no (era|estaba) (v[aá]lid|correct))",
+               r"\b(le|te|les|os) (recomendamos|sugerimos|pedimos|aconsejamos) (que )?"
+               r"(revis|comprueb|verifiqu|lea|leer|comprobar|revisar|verificar)\w* "
+               r"(bien |con atenci[oó]n |detenidamente )?(sus|tus|los|vuestros) (datos|"
+               r"informaci[oó]n|direcci[oó]n)\b.{0,40}\b(futur\w*|pr[oó]xim\w*|en adelante)"],
+        "ru": [rf"не (\w+ )?(наш|мо[йяеи])\w* {_FAULT_RU}",
+               r"(который|которую|которое|которые) вы (указали|ввели|дали|выбрали|написали|"
+               r"предоставили).{0,60}(не совпада|неверн|неправильн|ошибочн|устарел)",
+               r"(рекомендуем|советуем|просим) (вам )?(впредь|в будущем) (внимательно |"
+               r"внимательнее )?(проверять|проверить|сверять|перепроверять|перепроверить) "
+               r"(\w+ )?(свои|ваши)? ?(данные|реквизиты|адрес)",
+               r"(мы|от нас) (никак )?не (могли|можем) (на это )?(повлиять|контролировать)"],
+        "zh": [r"(不是|并非|并不是|不属于)(我们|我方|本店|我司|我)(的|自身的|这边的)[^，。]{0,4}"
+               r"(错|失误|过失|疏忽|疏漏|过错|责任|问题)",
+               r"完全是(?!我们|我方|我的)[^，。]{0,8}的?原因",
+               r"(我们|我司|我方)[^，。]{0,4}(无法|不能|难以)(控制|掌控|左右)",
+               r"(您|你)(填写|输入|提供|选择|留下)的[^，。]{0,10}(有误|错误|不一致|不符|不正确|"
+               r"不匹配)",
+               r"(建议|请)(您|你)(以后|今后|下次)[^，。]{0,6}(仔细)?(核对|检查|确认)"],
+    }),
+    # trivializing: "most participants connected without problems", "affected only a few"
+    (TRIVIALIZING, None, {
+        "en": [r"\bmost (of )?(our |the )?(\w+ )?(customers|users|clients|students|participants|"
+               r"attendees|passengers|guests|members|people) (\w+ ){0,4}without (any )?(problems?|"
+               r"issues?|trouble)\b",
+               r"\b(affected|impacted|hit) (only|just|merely) (a (small )?(handful|few|small "
+               r"number|fraction)|a few|very few)\b"],
+        "it": [r"\b(maggior parte|maggioranza) (de\w*|di) ([\w']+ )?(clienti|utenti|studenti|"
+               r"partecipanti|iscritti|passeggeri|ospiti|abbonati|persone)\b.{0,80}\bsenza (alcun |"
+               r"nessun )?problem",
+               r"\b(ha|hanno) (riguardato|colpito|interessato) (solo|soltanto) (pochi|poche|"
+               r"una piccola parte|una minoranza)"],
+        "es": [r"\bmayor[ií]a de (los |nuestros |las |nuestras )?(clientes|usuarios|alumnos|"
+               r"estudiantes|participantes|pasajeros|socios|abonados|personas)\b.{0,80}\bsin "
+               r"(ning[uú]n )?(problema|incidencia|contratiempo)",
+               r"\b(afect[oó]|ha afectado) (solo|s[oó]lo|apenas) a (unos pocos|muy pocos|"
+               r"una minor[ií]a|una peque[nñ]a parte)"],
+        "ru": [r"большинство (\w+ ){0,2}(клиент|пользовател|участник|ученик|студент|пассажир|"
+               r"покупател|абонент|гост)\w*.{0,60}без (каких-либо |всяких |особых )?(проблем|"
+               r"сбоев|затруднений)",
+               r"(затронул|коснул)\w* (совсем |лишь |только )(немногих|единиц|небольш\w* "
+               r"(част|числ|групп))"],
+        "zh": [r"(大多数|大部分|绝大多数)(的)?(用户|客户|顾客|会员|学员|参与者|乘客|学生)"
+               r"(?![^。]{0,20}恢复)[^。]{0,20}(都)?(正常|顺利|没有问题|没问题)",
+               r"(只|仅)(影响|涉及)了?(极少数|少数|一小部分|个别)"],
+    }),
+]
+
+_merge(_ROUND5)

@@ -267,26 +267,39 @@ def decode_input(data: bytes, where: str = "input") -> str:
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _LATIN_END = re.compile(r"(?<=[.!?…;])[\"')\]»”]*\s+(?=\S)")
 _CJK_END = re.compile(r"(?<=[。！？；])")
-_BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
+_BULLET = re.compile(r"^\s*(?:[-*•·–—]|\d+[.)])\s+")
 _LINE_END = re.compile(r"[.!?…:;,。！？；：]['\"»”)]*$")
 _CONTINUES = re.compile(r"^[a-zà-ÿа-яё0-9€$£(]")
+_LOWER_START = re.compile(r"^[a-zà-ÿа-яё]")
+LIST_INTRO_MAX_WORDS = 4
 
 
 def split_sentences(text: str) -> list[str]:
     """Split on Chinese 。！？, Latin/Cyrillic end punctuation followed by space, and line breaks.
 
     A hard-wrapped line that ends mid-sentence and continues in lower case is joined first, so
-    an email wrapped at 72 columns still yields whole sentences.
+    an email wrapped at 72 columns still yields whole sentences. A bullet in lower case after a
+    short intro ending in a colon continues the intro's sentence ("Abbiamo già:" / "- recuperato
+    i bancali"), so each item is read with the intro in front of it.
     """
-    lines = [_BULLET.sub("", line).strip()
-             for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    bullets = [bool(_BULLET.match(line)) for line in raw]
+    lines = [_BULLET.sub("", line).strip() for line in raw]
     joined: list[str] = []
-    for line in lines:
+    intro = ""
+    for line, bullet in zip(lines, bullets, strict=True):
+        if bullet and intro and _LOWER_START.match(line):
+            joined.append(f"{intro} {line}")
+            continue
+        if line and not bullet:
+            intro = ""
         if (line and joined and joined[-1] and not _LINE_END.search(joined[-1])
                 and _CONTINUES.match(line)):
             joined[-1] = f"{joined[-1]} {line}"
         else:
             joined.append(line)
+        if not bullet and line.endswith(":") and len(line.split()) <= LIST_INTRO_MAX_WORDS:
+            intro = line[:-1].rstrip()
     sentences: list[str] = []
     for line in joined:
         for part in _CJK_END.split(line):
@@ -315,6 +328,26 @@ def _table(table: dict[str, list[str]], lang: str) -> tuple[re.Pattern[str], ...
 
 def _hits(patterns: Iterable[re.Pattern[str]], sentences: list[str]) -> list[str]:
     return [s for s in sentences if any(p.search(s) for p in patterns)]
+
+
+def _unnegated_hits(
+    patterns: Iterable[re.Pattern[str]], sentences: list[str], neg: str | None
+) -> list[str]:
+    """Like `_hits`, but a match right after a negation in its clause does not count.
+
+    "Non è stata una nostra disattenzione" and "这不是我们的疏忽" deny a fault, not own it.
+    """
+    if not neg:
+        return _hits(patterns, sentences)
+    veto = _compile((neg,))[0]
+    hits = []
+    for sentence in sentences:
+        for pattern in patterns:
+            if any(not veto.search(_CLAUSE_CUT.split(sentence[: m.start()])[-1])
+                   for m in pattern.finditer(sentence)):
+                hits.append(sentence)
+                break
+    return hits
 
 
 def _count(patterns: Iterable[re.Pattern[str]], text: str) -> int:
@@ -522,7 +555,12 @@ def find_offers(sentences: list[str], lang: str) -> list[Offer]:
     cues = _table(P.OFFER_CUES, lang)
     money_back = _table(P.MONEY_BACK, lang)
     service_credit = _table(P.SERVICE_CREDIT, lang)
-    for sentence in sentences:
+    negated = _table(P.OFFER_NEGATED, lang)
+    for evidence in sentences:
+        # "cancelled the job without refunding you", "400 EUR menos": no offer in those words
+        sentence = evidence
+        for pattern in negated:
+            sentence = pattern.sub(" ", sentence)
         types = [t for t, table in P.OFFER_TYPES.items() if _any(_table(table, lang), sentence)]
         # Money moved back is a refund unless the sentence is about a code or voucher
         # ("начислили промокод на 6000 рублей" is a voucher).
@@ -545,7 +583,7 @@ def find_offers(sentences: list[str], lang: str) -> list[Offer]:
         full = _any(_table(P.FULL_REFUND, lang), sentence)
         delayed = _any(delayed_patterns, sentence)
         for kind in types:
-            offer = Offer(type=kind, evidence=sentence, delayed=delayed or kind == "voucher")
+            offer = Offer(type=kind, evidence=evidence, delayed=delayed or kind == "voucher")
             if kind in ("refund", "voucher") and amounts:
                 offer.amount = str(max(a for a, _ in amounts))
                 offer.currency = amounts[0][1]
@@ -612,8 +650,10 @@ def check_compensation(
     credit = _table(P.SERVICE_CREDIT, lang)
     known = types - {"goodwill"}  # an offer of unknown type is not judged on its type
     if money_lost and known and "refund" not in types:
-        name = "delayed_voucher_only" if "voucher" in types else "compensation_wrong_type"
-        add(name, evidence)
+        # Store value for later is a delayed voucher; free months or an extended subscription
+        # (service credit) do not give the money back at all.
+        later = [o for o in offers if o.type == "voucher" and not _any(credit, o.evidence)]
+        add("delayed_voucher_only" if later else "compensation_wrong_type", evidence)
     elif faulty and not loss and known and not types & {"exchange", "refund"}:
         add("compensation_wrong_type", evidence)
     elif time_lost and known and known <= {"gift"}:
@@ -727,7 +767,11 @@ def _check_supported(
     sentences: list[str], text: str, lang: str, severity: str | None, notes: list[str],
     embeddings: bool,
 ) -> tuple[dict[str, StepResult], list[Finding], bool]:
-    found = {step: _hits(_table(P.STEPS[step], lang), sentences) for step in STEP_NAMES}
+    found = {
+        step: _unnegated_hits(_table(P.STEPS[step], lang), sentences, P._NEG_OWN.get(lang))
+        if step == "responsibility" else _hits(_table(P.STEPS[step], lang), sentences)
+        for step in STEP_NAMES
+    }
     _add_structural(found, sentences, lang)
     broken_promises = set(_hits(_table(P.REMEDY_EXCLUDE, lang), sentences))
     found["remedy"] = [s for s in found["remedy"] if s not in broken_promises]
