@@ -326,7 +326,24 @@ def _table(table: dict[str, list[str]], lang: str) -> tuple[re.Pattern[str], ...
     return _compile(tuple(table.get(lang, []) + table.get("*", [])))
 
 
+@lru_cache(maxsize=1024)
+def _union(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    """One alternation for a whole table: a single scan per sentence instead of one per
+    pattern (patterns that cannot be joined, e.g. duplicate group names, are scanned one by one).
+    """
+    if not patterns or len({p.flags for p in patterns}) != 1:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)
+    except re.error:
+        return None
+
+
 def _hits(patterns: Iterable[re.Pattern[str]], sentences: list[str]) -> list[str]:
+    patterns = tuple(patterns)
+    joined = _union(patterns)
+    if joined is not None:
+        return [s for s in sentences if joined.search(s)]
     return [s for s in sentences if any(p.search(s) for p in patterns)]
 
 
@@ -355,6 +372,10 @@ def _count(patterns: Iterable[re.Pattern[str]], text: str) -> int:
 
 
 def _any(patterns: Iterable[re.Pattern[str]], text: str) -> bool:
+    patterns = tuple(patterns)
+    joined = _union(patterns)
+    if joined is not None:
+        return joined.search(text) is not None
     return any(p.search(text) for p in patterns)
 
 
