@@ -296,12 +296,14 @@ class Round:
     subject: str = ""
     body: str = ""
     error: str | None = None
+    report: dict[str, Any] | None = None  # the checker's full report on this round's draft
 
     @classmethod
     def of(cls, draft: Draft, purpose: str, number: int = 0) -> Round:
         report = draft.report
         return cls(number, purpose, draft.backend, report.verdict if report else None,
-                   report.score if report else None, draft.problems, draft.subject, draft.body)
+                   report.score if report else None, draft.problems, draft.subject, draft.body,
+                   report=report.as_dict() if report else None)
 
 
 def _draft(

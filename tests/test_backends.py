@@ -205,6 +205,21 @@ def test_a_draft_that_fails_the_checker_is_revised(shipped_store):
     assert fake.requests[1].messages[0] == fake.requests[0].messages[0]  # same system prompt
 
 
+def test_every_round_is_recorded_with_its_report(shipped_store):
+    fake = FakeBackend([BAD, FLAWED, GOOD])
+    draft = compose(INCIDENT, backend=fake, store=shipped_store, progress=False)  # default: 2
+    assert [r.purpose for r in draft.rounds] == ["offline", "compose", "revise", "revise"]
+    assert [r.number for r in draft.rounds] == [0, 1, 2, 3]
+    assert draft.revisions == 2 and draft.subject == GOOD["subject"]
+    first, last = draft.rounds[1], draft.rounds[-1]
+    assert first.verdict == "needs_changes" and first.problems and first.report["steps"]
+    assert last.problems == [] and last.report["verdict"] in ("ready", "needs_changes")
+    assert first.body.count("any inconvenience") == 1
+    failed = compose(INCIDENT, backend=FakeBackend([BAD, "not json"]), store=shipped_store,
+                     progress=False, revise=1)
+    assert failed.rounds[-1].error and "not valid JSON" in failed.rounds[-1].error
+
+
 def test_no_revision_when_the_first_draft_passes(shipped_store):
     fake = FakeBackend([GOOD, BAD])
     draft = compose(INCIDENT, backend=fake, store=shipped_store, progress=False)

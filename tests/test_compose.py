@@ -112,6 +112,9 @@ def test_a_policy_cap_is_respected_in_the_email(write):
 def test_json_has_what_a_script_needs(write):
     data = write("wrong bank account").as_dict(explain=True)
     assert data["token_budget"] is None  # offline: no prompt, no tokens
+    assert data["rounds"][0]["purpose"] == "offline"
+    assert set(data["rounds"][0]["report"]["steps"]) == {
+        "regret", "impact", "explanation", "responsibility", "remedy"}
     for key in ("subject", "body", "language", "category", "severity", "should_apologize",
                 "compensation", "fill_ins", "sources", "retrieved", "token_budget"):
         assert key in data
