@@ -506,7 +506,9 @@ CONDITIONAL_CLAUSE: dict[str, list[str]] = {
 BLAME_STRONG: dict[str, list[str]] = {
     "en": [
         r"\b(not|wasn'?t|isn'?t) (our|my) fault\b", r"\b(beyond|outside) (of )?our control\b",
-        r"\byou (should have|failed to|forgot to|didn'?t read|did not read|missed the)\b",
+        r"\byou (should have|failed to|forgot to|didn'?t read|did not read)\b",
+        r"\byou missed the (\w+ )?(email|notice|message|instructions?|warning|reminder|terms|"
+        r"small print|fine print|cut-?off|notification)s?\b",
         r"\byou (entered|typed|chose|selected|gave us|provided|used|picked|clicked) (the |a |an |"
         r"your )?(wrong|incorrect|old|outdated|invalid|previous)\b",
         r"\b(entirely|completely|solely|squarely) on (their|the \w+'?s?) (side|end)\b",
@@ -520,7 +522,8 @@ BLAME_STRONG: dict[str, list[str]] = {
     ],
     "it": [
         r"\bnon (è|e') (stata )?colpa (nostra|mia)\b", r"\b(fuori|al di fuori) (dal|del) nostro "
-        r"controllo\b", r"\bnon dipend\w* da noi\b", r"\b(avresti|avreste|avrebbe) dovuto\b",
+        r"controllo\b", r"\bnon dipend\w* da noi\b", r"\b(avresti|avreste) dovuto\b",
+        r"(^|\b(lei|voi|tu) )(\w+ )?(avrebbe|avreste|avresti) dovuto\b",
         r"\b(hai|avete|ha) inserito\b", r"\bcome (indicato|specificato|scritto) nei (nostri )?"
         r"(termini|condizioni)\b", r"\b(interamente|esclusivamente) (a causa|colpa|responsabilità)",
         r"\b(da parte nostra|dal nostro lato) (non c'(è|e') stato|nessun)",
@@ -547,7 +550,9 @@ BLAME_STRONG: dict[str, list[str]] = {
     ],
     "zh": [
         r"(不是|并非|非)(我们|我方)的?(错|责任|过错|原因)", r"不可抗力",
-        r"(您|你)(应该|本应|没有仔细|自己)",
+        r"(您|你)(应该|本应|本该)(先|提前|自己|自行|仔细|及时)?(检查|核对|确认|阅读|查看|注意|留意|"
+        r"更新|看清)", r"(您|你)没有仔细",
+        r"(您|你)自己(的)?(操作|填写|输入|选择|疏忽|失误|弄错|搞错|填错|输错|选错|看错|点错|责任|原因)",
         r"(超出|不在)我们(的)?(控制|掌控)",
         r"完全是(?!我们|我方|我的)\S{0,8}(的)?(责任|问题|过错)",
         r"(用户|您)(操作)?(失误|错误)",
@@ -771,7 +776,9 @@ OFFER_TYPES: dict[str, dict[str, list[str]]] = {
         "it": [r"\brimbors\w*", r"\bstornat\w*", r"\bstorno\b", r"\bresti?tui\w*"],
         "es": [r"\breembols\w*", r"\bdevol\w*", r"\bdevuelto\b", r"\bdevuelt\w*", r"\breintegr\w*",
                r"\babon(ad[oa]s?|amos|aremos)\b"],
-        "ru": [r"возврат", r"вернул", r"вернём", r"вернем", r"возмест", r"компенсир\w*",
+        "ru": [r"возврат", r"(вернул|вернём|вернем)\w* (\w+ ){0,3}(вам|деньг|средств|сумм|"
+               r"стоимост|оплат|плат|вс[её]\b|\d)", r"(вам|деньги|средства|сумму) (\w+ ){0,2}"
+               r"(вернул|вернём|вернем)", r"возмест", r"компенсир\w*",
                r"перевел\w* (вам )?\d", r"перевели вам", r"деньги (придут|поступят)"],
         "zh": [r"退款", r"退还", r"退回", r"返还", r"赔付", r"原路退", r"转账", r"现金(补偿|赔偿)",
                r"打款"],
@@ -1504,7 +1511,7 @@ PLACEHOLDERS: list[str] = [  # matched case-sensitively: "TODO" yes, Spanish "to
     r"(?i:\[[^\]\n]{0,40}\b(?:name|date|amount|link|insert|customer|company|order|number|"
     r"time|product|nome|data|importo|cliente|nombre|fecha|importe|имя|дата|сумма|ссылка|"
     r"клиент)\b[^\]\n]{0,40}\])",
-    r"\[[A-ZА-Я][A-ZА-Я _]{2,40}\]", r"【[^】]{1,20}】",
+    r"\[[A-ZÀ-ÖØ-ÞА-ЯЁ][A-ZÀ-ÖØ-ÞА-ЯЁ _]{2,40}\]", r"【[^】]{1,20}】",
 ]
 
 

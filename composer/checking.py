@@ -672,9 +672,11 @@ def check_compensation(
     known = types - {"goodwill"}  # an offer of unknown type is not judged on its type
     if money_lost and known and "refund" not in types:
         # Store value for later is a delayed voucher; free months or an extended subscription
-        # (service credit) do not give the money back at all.
+        # (service credit), goods or perks (a card upgrade, lounge access, a data bundle) do not
+        # give the money back at all.
         later = [o for o in offers if o.type == "voucher" and not _any(credit, o.evidence)]
-        add("delayed_voucher_only" if later else "compensation_wrong_type", evidence)
+        only_later = later and known <= {"voucher"}
+        add("delayed_voucher_only" if only_later else "compensation_wrong_type", evidence)
     elif faulty and not loss and known and not types & {"exchange", "refund"}:
         add("compensation_wrong_type", evidence)
     elif time_lost and known and known <= {"gift"}:
@@ -799,11 +801,13 @@ def _check_supported(
     # "From now on ..." is prevention: neither what the failure did nor what happened.
     policy = set(_hits(_table(P.FORWARD_POLICY, lang), sentences))
     found["impact"] = [s for s in found["impact"] if s not in policy]
-    found["explanation"] = [s for s in found["explanation"] if s not in policy]
+    # A placeholder where the cause should be ("Qué pasó: [EXPLICAR LA CAUSA]") explains nothing.
+    unexplained = policy | set(_hits(_PLACEHOLDERS, sentences))
+    found["explanation"] = [s for s in found["explanation"] if s not in unexplained]
     apology_sentences = set(found["regret"])
     found["explanation"] += [
         s for s in _hits(_table(P.EXPLANATION_WEAK, lang), sentences)
-        if s not in apology_sentences and s not in found["explanation"] and s not in policy
+        if s not in apology_sentences and s not in found["explanation"] and s not in unexplained
     ]
     anti: list[Finding] = []
 
@@ -826,6 +830,10 @@ def _check_supported(
     weak_blame = _hits(_table(P.BLAME_WEAK, lang), sentences)
     if weak_blame and not found["responsibility"]:
         blame = list(dict.fromkeys(blame + weak_blame))
+    # A sentence that owns the fault outright ("the check should have blocked it: the error is
+    # ours", "这是我们网点的操作失误，与您无关") talks about our own people or systems: not blame.
+    owned = set(found["responsibility"])
+    blame = [s for s in blame if s not in owned]
     flag("blame_shifting", blame)
 
     passive = _hits(_table(P.PASSIVE_STRONG, lang), sentences)
