@@ -343,13 +343,37 @@ def eval_check(
         out.print(f"  [dim]{mistake}[/]")
 
 
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """Click's UsageError, wherever this typer keeps it (newer typers vendor click)."""
+    import importlib
+
+    found = []
+    for module in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            found.append(importlib.import_module(module).UsageError)
+        except (ImportError, AttributeError):
+            continue
+    return tuple(found)
+
+
 def main() -> None:
     """Console-script entry: user errors become one line on stderr and exit code 2."""
     try:
-        app()
+        code = app(standalone_mode=False)
+    except _usage_errors() as exc:  # an unknown flag, a value out of range
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `compose kb`: show that group's help
+            exc.show()  # type: ignore[attr-defined]
+        else:
+            err.print(f"[red]error:[/] {exc.format_message()} (see --help)",  # type: ignore[attr-defined]
+                      highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except typer.Abort:
+        err.print("interrupted")
+        sys.exit(130)
     except ComposerError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -48,6 +48,8 @@ def test_explain_shows_cards_scores_and_budget(shipped_store):
         (["--incident", "late parcel", "--fact", "fix_status=maybe"], "fix_status"),
         (["--incident", "late parcel", "--backend", "magic"], "unknown backend"),
         (["--incident-file", "/nonexistent/incident.yaml"], "no incident file"),
+        (["--incident", "late parcel", "--revisions", "9"], "--revisions"),
+        (["--incident", "late parcel", "--bogus"], "No such option: --bogus"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(shipped_store, args, needle):
