@@ -320,6 +320,7 @@ def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
 
 # Case-sensitive: "TODO" is a placeholder, "todo el equipo" is Spanish.
 _PLACEHOLDERS = tuple(re.compile(p) for p in P.PLACEHOLDERS)
+_COMPOSER_FILL = re.compile(r"\[\[[^\]]*\]\]")
 
 
 def _table(table: dict[str, list[str]], lang: str) -> tuple[re.Pattern[str], ...]:
@@ -591,6 +592,10 @@ def find_offers(sentences: list[str], lang: str) -> list[Offer]:
             types.remove("voucher")  # a code or a sale mentioned, not given
         if credit and "voucher" not in types:
             types.append("voucher")
+        if "upgrade" not in types and _any(_table(P.PERKS, lang), sentence) and (
+            _any(cues, sentence) or _any(_table(P.STRUCT_OFFER, lang), sentence)
+        ):
+            types.append("upgrade")  # a perk given: a card upgrade, lounge access, a data bundle
         amounts = find_amounts(sentence)
         if amounts and moved and "refund" not in types:
             types.insert(0, "refund")  # an amount credited, transferred or returned to them
@@ -802,7 +807,11 @@ def _check_supported(
     policy = set(_hits(_table(P.FORWARD_POLICY, lang), sentences))
     found["impact"] = [s for s in found["impact"] if s not in policy]
     # A placeholder where the cause should be ("Qué pasó: [EXPLICAR LA CAUSA]") explains nothing.
-    unexplained = policy | set(_hits(_PLACEHOLDERS, sentences))
+    # The composer's own [[fill-ins]] are slots of a draft the sender completes; they are still
+    # flagged as placeholders_left but do not cost the draft its steps.
+    unexplained = policy | {
+        s for s in sentences if _any(_PLACEHOLDERS, _COMPOSER_FILL.sub("", s))
+    }
     found["explanation"] = [s for s in found["explanation"] if s not in unexplained]
     apology_sentences = set(found["regret"])
     found["explanation"] += [
@@ -831,9 +840,9 @@ def _check_supported(
     if weak_blame and not found["responsibility"]:
         blame = list(dict.fromkeys(blame + weak_blame))
     # A sentence that owns the fault outright ("the check should have blocked it: the error is
-    # ours", "这是我们网点的操作失误，与您无关") talks about our own people or systems: not blame.
-    owned = set(found["responsibility"])
-    blame = [s for s in blame if s not in owned]
+    # ours") talks about our own people or systems: not blame. Clearing the customer ("not your
+    # fault") is not ownership.
+    blame = [s for s in blame if s not in found["responsibility"] or not _owns(s, lang)]
     flag("blame_shifting", blame)
 
     passive = _hits(_table(P.PASSIVE_STRONG, lang), sentences)
@@ -875,6 +884,15 @@ def _check_supported(
         steps[step] = StepResult(passed, evidence[:3], suggestion, source=sources[step])
     forgiveness = _any(_table(P.FORGIVENESS, lang), text)
     return steps, anti, forgiveness
+
+
+def _owns(sentence: str, lang: str) -> bool:
+    """The sentence owns the fault in first person, beyond clearing the customer."""
+    for pattern in _table(P.EXONERATION, lang):
+        sentence = pattern.sub(" ", sentence)
+    neg = P._NEG_OWN.get(lang)
+    return bool(_unnegated_hits(_table(P.STEPS["responsibility"], lang), [sentence], neg)
+                or _structural(P.STRUCT_RESPONSIBILITY, lang, [sentence], neg))
 
 
 def _add_structural(found: dict[str, list[str]], sentences: list[str], lang: str) -> None:
