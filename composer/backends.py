@@ -252,7 +252,7 @@ class FakeBackend:
 
 def get_backend(
     name: str | None, *, model: str | None = None, base_url: str | None = None,
-    env: Mapping[str, str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT, env: Mapping[str, str] | None = None,
 ) -> Backend:
     """`offline` unless a server is configured (`base_url` or OPENAI_BASE_URL) or asked for."""
     from composer.offline import OfflineBackend
@@ -263,5 +263,5 @@ def get_backend(
     if name == "offline":
         return OfflineBackend()
     if name == "openai":
-        return OpenAIBackend(model, base_url, env=env)
+        return OpenAIBackend(model, base_url, timeout=timeout, env=env)
     raise BackendConfigError(f"unknown backend {name!r}: use one of {', '.join(BACKENDS)}")

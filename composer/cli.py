@@ -129,29 +129,20 @@ def root(
     if incident is None and incident_file is None:
         out.print(ctx.get_help())
         return
-    from composer.backends import OpenAIBackend
-    from composer.incident import load_incident_file, parse_fact
+    from composer.incident import parse_fact, read_incident_file
     from composer.pipeline import FallbackError, compose
     from composer.render import render_draft
 
-    data: dict = {}
-    if incident_file is not None:
-        data = {k: v for k, v in vars(load_incident_file(incident_file)).items() if v}
-        data.update(data.pop("facts", {}))
+    data = read_incident_file(incident_file) if incident_file is not None else {}
     for key, value in [parse_fact(item) for item in fact or []]:
         data[key] = value
     flags = {"text": incident, "language": lang, "tone": tone, "channel": channel,
              "customer": customer, "company": company, "sender": sender, "severity": severity,
              "loss": loss}
     data.update({k: v for k, v in flags.items() if v is not None})
-    if data.get("loss") is not None:
-        data["loss"] = str(data["loss"])
     try:
-        chosen = backend
-        if backend == "openai" or (backend is None and (base_url or "")):
-            chosen = OpenAIBackend(model, base_url, timeout=timeout)
         draft = compose(
-            data, backend=chosen, model=model, base_url=base_url,
+            data, backend=backend, model=model, base_url=base_url, timeout=timeout,
             max_compensation=max_compensation, store=_store(store, chroma_url, None),
             revise=revisions, strict=strict, progress=not as_json,
         )

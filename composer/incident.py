@@ -180,8 +180,12 @@ def incident_from_mapping(data: Mapping[str, Any]) -> Incident:
     return Incident(**values, facts=facts)
 
 
-def load_incident_file(path: Path) -> Incident:
-    """An incident kept as a YAML or JSON file (JSON is YAML, so one parser reads both)."""
+def read_incident_file(path: Path) -> dict[str, Any]:
+    """The mapping in an incident YAML or JSON file (JSON is YAML, so one parser reads both).
+
+    Returned raw so that command-line flags can override its keys before
+    `incident_from_mapping` validates the whole incident once.
+    """
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
@@ -198,4 +202,4 @@ def load_incident_file(path: Path) -> Incident:
         data = {"text": data}
     if not isinstance(data, Mapping):
         raise IncidentError(f"incident file {path}: expected a mapping with at least 'text'")
-    return incident_from_mapping(data)
+    return dict(data)

@@ -10,18 +10,17 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from composer.backends import Backend, BackendError, Request, get_backend
+from composer.backends import DEFAULT_TIMEOUT, Backend, BackendError, Request, get_backend
 from composer.checking import Report, check
 from composer.compensation import CompensationPlan, plan_compensation
 from composer.errors import ComposerError
 from composer.incident import Incident, Loss, incident_from_mapping, parse_loss
-from composer.knowledge import shipped_knowledge
 from composer.lang import LANGUAGE_NAMES, SUPPORTED
 from composer.offline import OfflineBackend, fill_ins_in, write_offline
 from composer.plan import Plan, build_plan
 from composer.prompts import Budget, load_prompt, pack_guidance
 from composer.retrieval import Hits, Retriever
-from composer.schema import EmailOut, Paragraph
+from composer.schema import EmailOut, Paragraph, email_schema
 from composer.store import StoreConfig
 from composer.triage import Triage, triage
 
@@ -153,6 +152,7 @@ def compose(
     backend: Backend | str | None = None,
     model: str | None = None,
     base_url: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
     language: str | None = None,
     max_compensation: Loss | str | None = None,
     store: StoreConfig | None = None,
@@ -176,20 +176,21 @@ def compose(
         raise ComposerError(f"unknown language {language!r}: use one of {', '.join(SUPPORTED)}")
     cap = parse_loss(max_compensation) if isinstance(max_compensation, str) else max_compensation
     chosen = backend if backend is not None and not isinstance(backend, str) else get_backend(
-        backend, model=model, base_url=base_url
+        backend, model=model, base_url=base_url, timeout=timeout
     )
     retriever = retriever or Retriever.open(store or StoreConfig.resolve(), progress=progress)
     hits = retriever.retrieve(incident.text, k)
     decided = triage(incident, hits, language)
-    knowledge = shipped_knowledge().by_id()
+    knowledge = retriever.knowledge
+    cards = knowledge.by_id()
 
     def sources(ids: list[str]) -> list[dict[str, str]]:
         out = []
         for card_id in dict.fromkeys(ids):
-            card = knowledge.get(card_id)
+            card = cards.get(card_id)
             if card is None:
                 continue
-            doc = shipped_knowledge().sources[card.source.file]
+            doc = knowledge.sources[card.source.file]
             out.append({"id": card.id, "title": card.title, "source": doc.title,
                         "publisher": doc.publisher, "language": doc.language})
         return out
@@ -210,28 +211,26 @@ def compose(
     plan = build_plan(
         incident, decided, compensation, [*grounding, *decided.cards, *compensation.cards]
     )
-    plan.cards += [c for step in plan.steps for c in step.cards if c not in plan.cards]
     offline = write_offline(plan)
-    draft = _draft(offline, plan, OfflineBackend(), sources(plan.cards), hits, budget)
-    draft.report = check(offline.text(), incident, language=plan.language, embeddings=False)
+    # The offline draft passes the patterns by construction (tested); no embedding fallback.
+    draft = _draft(offline, plan, OfflineBackend(), sources(plan.cards), hits, budget,
+                   embeddings=False)
+    draft.rounds = rounds = [Round.of(draft, "offline")]
     if offline_only:
-        draft.rounds = [Round.of(draft, "offline")]
         return draft
 
     system = load_prompt("system").render(language_name=LANGUAGE_NAMES[plan.language])
+    plan_json = json.dumps(plan.as_prompt_data(), ensure_ascii=False, indent=1)
+    schema_json = json.dumps(email_schema())
     user = load_prompt("compose").render(
         incident=incident.text, language_name=LANGUAGE_NAMES[plan.language],
         tone=incident.tone or "warm", channel=incident.channel or "reply",
-        plan=json.dumps(plan.as_prompt_data(), ensure_ascii=False, indent=1),
-        guidance=guidance or "(none)",
-        schema=json.dumps(EmailOut.model_json_schema()),
+        plan=plan_json, guidance=guidance or "(none)", schema=schema_json,
     )
     messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
-    rounds = [Round.of(draft, "offline")]
 
     def fall_back(message: str) -> Draft:
         draft.warnings.append(message)
-        draft.rounds = rounds
         return draft
 
     try:
@@ -245,7 +244,6 @@ def compose(
         return draft
 
     best = _draft(email, plan, chosen, draft.sources, hits, budget)
-    best.report = check(email.text(), incident, language=plan.language)
     rounds.append(Round.of(best, "compose", len(rounds)))
     best_email = email
     for _ in range(revise):
@@ -253,9 +251,8 @@ def compose(
             break
         revise_messages = [messages[0], {"role": "user", "content": load_prompt("revise").render(
             language_name=LANGUAGE_NAMES[plan.language], draft=best_email.text(),
-            problems="\n".join(f"- {p}" for p in best.problems),
-            plan=json.dumps(plan.as_prompt_data(), ensure_ascii=False, indent=1),
-            schema=json.dumps(EmailOut.model_json_schema()),
+            problems="\n".join(f"- {p}" for p in best.problems), plan=plan_json,
+            schema=schema_json,
         )}]
         try:
             email = chosen.generate(Request("revise", revise_messages, plan))
@@ -264,7 +261,6 @@ def compose(
             best.warnings.append(f"revision failed ({exc}); kept the previous draft")
             break
         candidate = _draft(email, plan, chosen, draft.sources, hits, budget)
-        candidate.report = check(email.text(), incident, language=plan.language)
         rounds.append(Round.of(candidate, "revise", len(rounds)))
         if len(candidate.problems) <= len(best.problems):
             candidate.warnings = best.warnings
@@ -308,11 +304,13 @@ class Round:
 
 def _draft(
     email: EmailOut, plan: Plan, backend: Backend, sources: list[dict[str, str]], hits: Hits,
-    budget: Budget | None,
+    budget: Budget | None, embeddings: bool = True,
 ) -> Draft:
+    """A Draft of `email`, checked against the rubric for this incident."""
     return Draft(
         subject=email.subject, body=email.body(), language=plan.language, triage=plan.triage,
         compensation=plan.compensation, fill_ins=fill_ins_in(email.text()), sources=sources,
         paragraphs=list(email.paragraphs), backend=backend.name, model=backend.model,
         hits=hits, budget=budget,
+        report=check(email.text(), plan.incident, language=plan.language, embeddings=embeddings),
     )

@@ -24,6 +24,7 @@ FACT_FIELDS = (
     "customer", "sender", "company", "cause", "scope", "eta", "done", "prevention", "amount",
     "credit", "gesture",
 )
+_RUBRIC = ("regret", "impact", "explanation", "responsibility", "remedy")
 STEP_ORDER = (
     "regret", "impact", "explanation", "responsibility", "remedy", "compensation", "closing",
 )
@@ -129,7 +130,6 @@ def build_plan(
         if name != "compensation" or compensation.offers_something
     ]
     steps[-1].cards.append("rule.keep-door-open")
-    return Plan(incident, triage, compensation, steps, facts, fill_ins, cards)
-
-
-_RUBRIC = ("regret", "impact", "explanation", "responsibility", "remedy")
+    step_cards = [c for step in steps for c in step.cards]
+    return Plan(incident, triage, compensation, steps, facts, fill_ins,
+                list(dict.fromkeys([*cards, *step_cards])))
