@@ -1466,27 +1466,6 @@ _merge([*_CONSTRUCTIONS, *_ROUND3, *_ROUND4])
 
 
 # --- incidents --------------------------------------------------------------------------------
-# Interim triage: the UMI article's "no standalone apology" cases. Replaced by the triage module.
-
-TRIVIAL_INCIDENT: list[str] = [
-    r"\b(duplicate|double)[- ]?(send|sent|email|mail|newsletter|message)",
-    r"\b(sent|went out|delivered) (twice|two times|2 times)\b", r"\btypo\b", r"\bmisspell",
-    r"\b(wrong|broken|invalid|expired|incorrect) (promo|discount|coupon) code\b",
-    r"\b(promo|discount|coupon) code (was )?(wrong|broken|invalid|expired|incorrect)\b",
-    r"\binviat\w* due volte\b", r"\bdoppio invio\b", r"\brefuso\b", r"\berrore di battitura\b",
-    r"\bcodice (promo|promozionale|sconto) (errato|sbagliato|non valido)\b",
-    r"\benviad\w* dos veces\b", r"\benv[ií]o duplicado\b", r"\berrata\b",
-    r"\berror (tipogr[aá]fico|de tipeo)\b",
-    r"\bc[oó]digo (promocional|de descuento)\b.{0,30}\b(err[oó]neo|equivocado|incorrecto|"
-    r"no v[aá]lido|no funciona)",
-    r"\bcodice (promo|promozionale|sconto)\b.{0,30}\b(errato|sbagliato|non valido|non funziona)",
-    r"\b(promo|discount|coupon) code\b.{0,30}\b(wrong|broken|invalid|expired|incorrect|"
-    r"didn'?t work)\b", r"промокод.{0,30}(неверн|неправильн|не работал|не действ)",
-    r"(отправлен\w*|пришл\w*|ушл\w*) дважды", r"повторн\w* (рассылк|отправк)", r"дубл\w* письм",
-    r"опечатк", r"(неверн|неправильн|нерабоч)\w* промокод",
-    r"重复发送", r"发了两次", r"重复的?邮件", r"错别字", r"笔误", r"拼写错误",
-    r"优惠码(错误|有误|无效)",
-]
 
 FAULTY_PRODUCT: list[str] = [
     r"\b(broken|damaged|defective|faulty|cracked|dented|wrong (item|size|colou?r|product|model))\b",

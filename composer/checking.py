@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -26,6 +26,7 @@ from composer import check_patterns as P
 from composer.errors import ComposerError
 from composer.incident import SEVERITIES, Incident
 from composer.lang import LANGUAGE_NAMES, SUPPORTED, detect_language
+from composer.triage import triage
 
 RUBRIC_VERSION = "1"
 MAX_TEXT_CHARS = 50_000
@@ -340,12 +341,18 @@ def _union(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
         return None
 
 
-def _hits(patterns: Iterable[re.Pattern[str]], sentences: list[str]) -> list[str]:
+def _matcher(patterns: Iterable[re.Pattern[str]]) -> Callable[[str], bool]:
+    """Whether any of `patterns` occurs in a text: the joined alternation when it compiles."""
     patterns = tuple(patterns)
     joined = _union(patterns)
     if joined is not None:
-        return [s for s in sentences if joined.search(s)]
-    return [s for s in sentences if any(p.search(s) for p in patterns)]
+        return lambda text: joined.search(text) is not None
+    return lambda text: any(p.search(text) for p in patterns)
+
+
+def _hits(patterns: Iterable[re.Pattern[str]], sentences: list[str]) -> list[str]:
+    found = _matcher(patterns)
+    return [s for s in sentences if found(s)]
 
 
 def _unnegated_hits(
@@ -373,11 +380,12 @@ def _count(patterns: Iterable[re.Pattern[str]], text: str) -> int:
 
 
 def _any(patterns: Iterable[re.Pattern[str]], text: str) -> bool:
-    patterns = tuple(patterns)
-    joined = _union(patterns)
-    if joined is not None:
-        return joined.search(text) is not None
-    return any(p.search(text) for p in patterns)
+    return _matcher(patterns)(text)
+
+
+def mentions_faulty_product(text: str) -> bool:
+    """Broken, damaged or defective goods: an exchange, not a credit, restores them."""
+    return _any(_compile(tuple(P.FAULTY_PRODUCT)), text)
 
 
 _CLAUSE_CUT = re.compile(r"\s*[,;:\u2014\u2013]\s+|\s+-\s+|[，；：、]")
@@ -419,19 +427,17 @@ def _short(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-# --- triage (interim) --------------------------------------------------------------------------
+# --- the incident --------------------------------------------------------------------------------
 
 
 def is_trivial_incident(incident: Incident | None) -> bool:
     """Duplicate send, typo, wrong promo code: no standalone apology (UMI article).
 
-    Interim: the triage module will replace this. An explicit severity other than trivial wins.
+    The same decision compose makes (`triage`); an explicit severity wins.
     """
     if incident is None:
         return False
-    if incident.severity is not None:
-        return incident.severity == "trivial"
-    return _any(_compile(tuple(P.TRIVIAL_INCIDENT)), incident.text)
+    return not triage(incident).should_apologize
 
 
 def effective_severity(incident: Incident | None) -> str | None:
@@ -672,7 +678,7 @@ def check_compensation(
         return offers, findings
     money_lost = loss is not None and loss.is_money
     time_lost = loss is not None and not loss.is_money
-    faulty = _any(_compile(tuple(P.FAULTY_PRODUCT)), incident.text)
+    faulty = mentions_faulty_product(incident.text)
     credit = _table(P.SERVICE_CREDIT, lang)
     known = types - {"goodwill"}  # an offer of unknown type is not judged on its type
     if money_lost and known and "refund" not in types:

@@ -8,10 +8,10 @@ Type follows the loss (rule.compensation-type-match), size follows the loss (60-
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from composer.checking import mentions_faulty_product
 from composer.incident import Incident, Loss
 from composer.triage import Triage, is_systemic
 
@@ -98,12 +98,6 @@ def _plain(amount: Decimal) -> str:
     return str(int(cents)) if cents == cents.to_integral_value() else format(cents, "f")
 
 
-def _is_physical_fault(text: str) -> bool:
-    from composer.check_patterns import FAULTY_PRODUCT
-
-    return any(re.search(p, text, re.IGNORECASE) for p in FAULTY_PRODUCT)
-
-
 def paradox_gate(incident: Incident, triage: Triage) -> bool:
     """Delight only for a mild, first, one-off failure (Magnini et al. 2007)."""
     return triage.severity in ("low", "medium") and not is_systemic(incident)
@@ -148,7 +142,7 @@ def plan_compensation(
         ))
     else:
         kind = _TYPE_BY_CATEGORY.get(triage.category, "attention")
-        if kind == "exchange" and not _is_physical_fault(incident.text):
+        if kind == "exchange" and not mentions_faulty_product(incident.text):
             kind = "attention"
             reasons.append(Reason(
                 "an apology, the fix and attention: a software bug with no stated loss; an "

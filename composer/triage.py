@@ -131,7 +131,8 @@ _PATTERNS: dict[str, list[str]] = {
         r"\b(sent|went out|delivered|mailed)\b.{0,30}\b(twice|two times|2 times)\b",
         r"\b(inviat\w*|spedit\w*)\b.{0,30}\bdue volte\b|\bdoppio invio\b",
         r"\b(enviad\w*|mandad\w*)\b.{0,30}\bdos veces\b|\benv[ií]o duplicado\b",
-        r"(отправил\w*|разослал\w*|пришл\w*)\b.{0,30}(дважды|два раза)|дубл\w* рассылк",
+        r"(отправил\w*|отправлен\w*|разослал\w*|разослан\w*|пришл\w*|ушл\w*)\b.{0,30}"
+        r"(дважды|два раза)|дубл\w* (рассылк|письм)|повторн\w* (рассылк|отправк)",
         r"(发了两次|重复发送|发送了两次|重复发了)",
     ],
     "typo": [
@@ -143,8 +144,8 @@ _PATTERNS: dict[str, list[str]] = {
     ],
     "promo_code": [
         r"\b(promo|discount|coupon|voucher) code\b",
-        r"\bcodice (promo|promozionale|sconto)\b|\bcoupon\b",
-        r"\bc[oó]digo (promocional|de descuento|de cup[oó]n)\b|\bcup[oó]n\b",
+        r"\bcodice (promo|promozionale|sconto|coupon)\b",
+        r"\bc[oó]digo (promocional|de descuento|de cup[oó]n)\b",
         r"(промокод|купон)",
         r"(优惠码|折扣码|优惠券|兑换码)",
     ],
