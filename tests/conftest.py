@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from llama_server import llama_server  # noqa: F401 (a session fixture for real-server tests)
 
 from composer.knowledge import load_knowledge
 from composer.store import StoreConfig
