@@ -7,12 +7,14 @@ valid `EmailOut` or raises `BackendError`; compose() then falls back to the offl
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import json
 import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal, Protocol
 from urllib.parse import urlparse
 
@@ -47,6 +49,14 @@ class Request:
     messages: list[dict[str, str]]
     plan: Plan
     schema: dict[str, Any] = field(default_factory=email_schema)
+    usage: Usage | None = None  # filled in by a model backend: what the call cost
+
+
+@dataclass
+class Usage:
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cached: bool = False  # answered from the response cache: the tokens were not spent again
 
 
 class Backend(Protocol):
@@ -119,8 +129,10 @@ class OpenAIBackend:
         temperature: float = 0.3,
         max_tokens: int = 2500,
         env: Mapping[str, str] | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         env = os.environ if env is None else env
+        self.cache_dir = cache_dir
         self.base_url = base_url or env.get("OPENAI_BASE_URL") or None
         self.model = model or DEFAULT_MODEL
         key = api_key or env.get("OPENAI_API_KEY")
@@ -155,10 +167,37 @@ class OpenAIBackend:
         return {"type": "json_object"}
 
     def generate(self, request: Request) -> EmailOut:
-        return parse_email(self.complete_json(request.messages, request.schema))
+        content, request.usage = self._complete(request.messages, request.schema)
+        return parse_email(content)
 
     def complete_json(self, messages: list[dict[str, str]], schema: dict[str, Any]) -> str:
         """The model's answer, constrained to `schema` as far as the server allows."""
+        return self._complete(messages, schema)[0]
+
+    def _complete(self, messages: list[dict[str, str]], schema: dict[str, Any],
+                  ) -> tuple[str, Usage]:
+        """The answer from the cache when one is set and has it, else from the server."""
+        if self.cache_dir is None:
+            return self._ask(messages, schema)
+        request = {"url": self._where(), "model": self.model, "messages": messages,
+                   "schema": schema, "temperature": self.temperature,
+                   "max_tokens": self.max_tokens}
+        key = hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
+        path = self.cache_dir / key[:2] / f"{key}.json"
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            return entry["content"], Usage(entry["tokens_in"], entry["tokens_out"], cached=True)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        content, usage = self._ask(messages, schema)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps({"content": content, "tokens_in": usage.tokens_in,
+                                       "tokens_out": usage.tokens_out}), encoding="utf-8")
+        partial.replace(path)  # whole entries only: a reader never sees half a file
+        return content, usage
+
+    def _ask(self, messages: list[dict[str, str]], schema: dict[str, Any]) -> tuple[str, Usage]:
         openai = self._openai
         modes = _MODES[_MODES.index(self.mode):]
         for i, mode in enumerate(modes):
@@ -190,7 +229,9 @@ class OpenAIBackend:
                 raise BackendError(
                     f"the answer was cut off at {self.max_tokens} tokens before the JSON ended"
                 )
-            return choice.message.content or ""
+            used = response.usage
+            return choice.message.content or "", Usage(
+                getattr(used, "prompt_tokens", 0) or 0, getattr(used, "completion_tokens", 0) or 0)
         raise BackendError("no structured-output mode worked")  # pragma: no cover
 
     def _create(self, client: Any, mode: str, messages: list[dict[str, str]],
@@ -253,6 +294,7 @@ class FakeBackend:
 def get_backend(
     name: str | None, *, model: str | None = None, base_url: str | None = None,
     timeout: float = DEFAULT_TIMEOUT, env: Mapping[str, str] | None = None,
+    cache_dir: Path | None = None,
 ) -> Backend:
     """`offline` unless a server is configured (`base_url` or OPENAI_BASE_URL) or asked for."""
     from composer.offline import OfflineBackend
@@ -263,5 +305,5 @@ def get_backend(
     if name == "offline":
         return OfflineBackend()
     if name == "openai":
-        return OpenAIBackend(model, base_url, timeout=timeout, env=env)
+        return OpenAIBackend(model, base_url, timeout=timeout, env=env, cache_dir=cache_dir)
     raise BackendConfigError(f"unknown backend {name!r}: use one of {', '.join(BACKENDS)}")

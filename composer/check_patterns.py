@@ -1489,6 +1489,7 @@ PLACEHOLDERS: list[str] = [  # matched case-sensitively: "TODO" yes, Spanish "to
     r"\[\[[^\]]*\]\]", r"\{\{[^}]*\}\}", r"\{[^\W\d][\w ]{0,30}\}",
     r"<(?!/?(?:br|p|b|i|a|div|span|strong|em|ul|li|ol)\b)[^\W\d][\w ]{0,30}>",
     r"\b(TODO|TBD|XXX+|FIXME|INSERT|PLACEHOLDER)\b",
+    r"\[(?:EMAIL|PHONE|IBAN|CARD|ACCOUNT|ADDRESS|NAME)_\d+\]",  # a redaction placeholder left over
     r"(?i:\[[^\]\n]{0,40}\b(?:name|date|amount|link|insert|customer|company|order|number|"
     r"time|product|nome|data|importo|cliente|nombre|fecha|importe|имя|дата|сумма|ссылка|"
     r"клиент)\b[^\]\n]{0,40}\])",

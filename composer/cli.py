@@ -20,7 +20,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 kb_app = typer.Typer(help="Build, inspect and search the knowledge base.", no_args_is_help=True)
-eval_app = typer.Typer(help="Measure retrieval and checking quality.", no_args_is_help=True)
+eval_app = typer.Typer(help="Measure retrieval, checking and drafting.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 app.add_typer(eval_app, name="eval")
 
@@ -332,6 +332,131 @@ def eval_check(
         out.print(f"[red]below target:[/] {', '.join(low)}")
     for mistake in result.mistakes:
         out.print(f"  [dim]{mistake}[/]")
+
+
+@eval_app.command("run")
+def eval_run(
+    cases: Annotated[
+        Path | None,
+        typer.Option("--cases", help="A directory of case YAMLs (default: evals/cases)."),
+    ] = None,
+    backend: Annotated[
+        str | None, typer.Option("--backend", help="offline (default) or openai.")
+    ] = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds per model call.")
+                       ] = 120.0,
+    concurrency: Annotated[
+        int | None,
+        typer.Option("--concurrency", min=1, help="Cases at once (default: 4 for a model, 1 "
+                     "offline).", show_default=False),
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the full result as JSON ('-': stdout).")
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write a self-contained HTML report.")
+    ] = None,
+    markdown: Annotated[
+        Path | None, typer.Option("--markdown", help="Also write the Markdown summary here.")
+    ] = None,
+    gate: Annotated[
+        Path | None,
+        typer.Option("--gate", help="Thresholds YAML (e.g. evals/gate.yaml): exit 1 if missed."),
+    ] = None,
+    prices: Annotated[
+        Path | None, typer.Option("--prices", help="USD per 1M tokens by model (YAML).")
+    ] = None,
+    prompts: Annotated[
+        Path | None,
+        typer.Option("--prompts", help="A prompt variant: a directory laid out like prompts/."),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Ask the model again instead of the cache.")
+    ] = False,
+    store: StoreOpt = None,
+    chroma_url: ChromaUrlOpt = None,
+) -> None:
+    """Compose and check every eval case; print the scorecard, write JSON/HTML, apply a gate."""
+    from platformdirs import user_cache_path
+
+    from composer.retrieval import Retriever
+    from composer.suite import load_cases, load_gate, load_prices, run_suite
+
+    load_cases(cases)  # a bad case file fails before the store opens
+    thresholds = load_gate(gate) if gate else None
+    price_table = load_prices(prices)
+    if prompts is not None and not prompts.is_dir():
+        raise ComposerError(f"--prompts {prompts}: not a directory laid out like prompts/")
+    to_stdout = json_out is not None and str(json_out) == "-"
+    retriever = Retriever.open(_store(store, chroma_url, None), progress=not to_stdout)
+    result = run_suite(
+        cases, backend=backend, model=model, base_url=base_url, timeout=timeout,
+        concurrency=concurrency, retriever=retriever, prompts=prompts, gate=thresholds,
+        prices=price_table, progress=not to_stdout,
+        cache_dir=None if no_cache else user_cache_path("apology-composer") / "responses",
+    )
+    data = result.as_dict()
+    summary = result.markdown()
+    if to_stdout:
+        out.print_json(json.dumps(data, ensure_ascii=False))
+    else:
+        print(summary)
+        if json_out is not None:
+            _write(json_out, json.dumps(data, ensure_ascii=False, indent=1))
+    if report is not None:
+        _write(report, result.html())
+    if markdown is not None:
+        _write(markdown, summary)
+    if not result.gate_passed:
+        failed = [c["metric"] for c in data["scorecard"]["gate"]["checks"] if not c["passed"]]
+        err.print(f"[red]gate failed:[/] {', '.join(failed)}")
+        raise typer.Exit(1)
+
+
+@eval_app.command("compare")
+def eval_compare(
+    before: Annotated[Path, typer.Argument(help="The earlier run's JSON (eval run --json).")],
+    after: Annotated[Path, typer.Argument(help="The later run's JSON.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """What got better and what got worse between two eval runs, case by case.
+
+    Exit 1 when any case got worse, so a script can stop on a regression.
+    """
+    from composer.eval_report import compare
+
+    comparison = compare(_read_run(before), _read_run(after))
+    if as_json:
+        out.print_json(json.dumps(comparison.as_dict(), ensure_ascii=False))
+    else:
+        out.print(comparison.table())
+    if comparison.regressions:
+        raise typer.Exit(1)
+
+
+def _read_run(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ComposerError(f"{path}: cannot read: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise ComposerError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from exc
+    if not isinstance(data, dict) or not {"run", "scorecard", "cases"} <= set(data):
+        raise ComposerError(f"{path}: not an eval run (write one with compose eval run --json)")
+    return data
+
+
+def _write(path: Path, text: str) -> None:
+    """Write whole files only: a crash never leaves half a report where the old one was."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.partial")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    except OSError as exc:
+        raise ComposerError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 def _usage_errors() -> tuple[type[Exception], ...]:

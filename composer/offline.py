@@ -62,7 +62,7 @@ def _incident_words(plan: Plan) -> str | None:
     detected = detect_language(text)
     if detected is not None and detected != plan.language:
         return None
-    for phrase, you in (phrasebook(plan.language).get("you_words") or {}).items():
+    for phrase, you in (phrasebook(plan.language, plan.prompts).get("you_words") or {}).items():
         if plan.language == "zh":  # no word boundaries in Chinese; the phrases are whole
             text = text.replace(phrase, you)
         else:
@@ -71,7 +71,7 @@ def _incident_words(plan: Plan) -> str | None:
 
 
 def write_offline(plan: Plan) -> EmailOut:
-    book = phrasebook(plan.language)
+    book = phrasebook(plan.language, plan.prompts)
     tone = plan.incident.tone or ("formal" if plan.triage.severity == "critical" else "warm")
     seed = plan.incident.text
     category = plan.triage.category

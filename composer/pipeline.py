@@ -8,9 +8,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
-from composer.backends import DEFAULT_TIMEOUT, Backend, BackendError, Request, get_backend
+from composer.backends import (
+    DEFAULT_TIMEOUT,
+    Backend,
+    BackendError,
+    Request,
+    Usage,
+    get_backend,
+)
 from composer.checking import Report, check
 from composer.compensation import CompensationPlan, plan_compensation
 from composer.errors import ComposerError
@@ -19,6 +27,7 @@ from composer.lang import LANGUAGE_NAMES, SUPPORTED
 from composer.offline import OfflineBackend, fill_ins_in, write_offline
 from composer.plan import Plan, build_plan
 from composer.prompts import Budget, load_prompt, pack_guidance
+from composer.redact import Redactor, redactor_for, should_redact
 from composer.retrieval import Hits, Retriever
 from composer.schema import EmailOut, Paragraph, email_schema
 from composer.store import StoreConfig
@@ -77,6 +86,11 @@ class Draft:
         if self.report is None:
             return []
         return [p for p in self.report.failed_items() if not p.startswith("placeholders_left")]
+
+    @property
+    def tokens(self) -> tuple[int, int]:
+        """Model tokens in and out over every round (0, 0 offline)."""
+        return (sum(r.tokens_in for r in self.rounds), sum(r.tokens_out for r in self.rounds))
 
     def text(self) -> str:
         return f"{self.subject}\n\n{self.body}" if self.should_apologize else ""
@@ -162,6 +176,8 @@ def compose(
     revise: int = DEFAULT_REVISIONS,
     strict: bool = False,
     progress: bool = True,
+    prompts: Path | str | None = None,
+    redact: bool | None = None,
     **fields: Any,
 ) -> Draft:
     """Compose an apology for `incident` (text, a dict, or an Incident; extra keyword arguments
@@ -169,8 +185,13 @@ def compose(
 
     The offline composer is the default backend; `backend="openai"` (or a `base_url`) uses a
     model. If the model fails, the offline draft is returned with a warning, or, with
-    `strict=True`, `FallbackError` is raised carrying that draft.
+    `strict=True`, `FallbackError` is raised carrying that draft. `prompts` is a directory laid
+    out like the shipped `prompts/` (a prompt variant to compare in evals). Personal data
+    (names, emails, phones, IBANs, cards, accounts, addresses) is replaced by placeholders before
+    a request leaves for a non-loopback server and restored in the draft; `redact` forces it on
+    or off.
     """
+    prompts = Path(prompts) if prompts is not None else None
     incident = as_incident(incident, fields)
     if language is not None and language not in SUPPORTED:
         raise ComposerError(f"unknown language {language!r}: use one of {', '.join(SUPPORTED)}")
@@ -209,7 +230,8 @@ def compose(
     guidance, budget = ("", None) if offline_only else pack_guidance(fitting, token_budget)
     grounding = budget.included if budget else [h.card.id for h in fitting]
     plan = build_plan(
-        incident, decided, compensation, [*grounding, *decided.cards, *compensation.cards]
+        incident, decided, compensation, [*grounding, *decided.cards, *compensation.cards],
+        prompts,
     )
     offline = write_offline(plan)
     # The offline draft passes the patterns by construction (tested); no embedding fallback.
@@ -219,22 +241,26 @@ def compose(
     if offline_only:
         return draft
 
-    system = load_prompt("system").render(language_name=LANGUAGE_NAMES[plan.language])
+    system = load_prompt("system", prompts).render(language_name=LANGUAGE_NAMES[plan.language])
     plan_json = json.dumps(plan.as_prompt_data(), ensure_ascii=False, indent=1)
     schema_json = json.dumps(email_schema())
-    user = load_prompt("compose").render(
+    user = load_prompt("compose", prompts).render(
         incident=incident.text, language_name=LANGUAGE_NAMES[plan.language],
         tone=incident.tone or "warm", channel=incident.channel or "reply",
         plan=plan_json, guidance=guidance or "(none)", schema=schema_json,
     )
+    redactor = _redactor(chosen, incident, redact)
     messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+    if redactor is not None:
+        messages = redactor.redact_messages(messages)
 
     def fall_back(message: str) -> Draft:
         draft.warnings.append(message)
         return draft
 
+    request = Request("compose", messages, plan)
     try:
-        email = chosen.generate(Request("compose", messages, plan))
+        email = _restored(chosen.generate(request), redactor)
     except BackendError as exc:
         rounds.append(Round(len(rounds), "compose", chosen.name, error=str(exc)))
         message = f"{chosen.name} backend failed ({exc}); this is the offline draft instead"
@@ -244,24 +270,28 @@ def compose(
         return draft
 
     best = _draft(email, plan, chosen, draft.sources, hits, budget)
-    rounds.append(Round.of(best, "compose", len(rounds)))
+    rounds.append(Round.of(best, "compose", len(rounds), request.usage))
     best_email = email
     for _ in range(revise):
         if not best.problems:
             break
-        revise_messages = [messages[0], {"role": "user", "content": load_prompt("revise").render(
+        revise_prompt = load_prompt("revise", prompts).render(
             language_name=LANGUAGE_NAMES[plan.language], draft=best_email.text(),
             problems="\n".join(f"- {p}" for p in best.problems), plan=plan_json,
             schema=schema_json,
-        )}]
+        )
+        revise_messages = [messages[0], {"role": "user", "content": revise_prompt}]
+        if redactor is not None:
+            revise_messages = redactor.redact_messages(revise_messages)
+        request = Request("revise", revise_messages, plan)
         try:
-            email = chosen.generate(Request("revise", revise_messages, plan))
+            email = _restored(chosen.generate(request), redactor)
         except BackendError as exc:
             rounds.append(Round(len(rounds), "revise", chosen.name, error=str(exc)))
             best.warnings.append(f"revision failed ({exc}); kept the previous draft")
             break
         candidate = _draft(email, plan, chosen, draft.sources, hits, budget)
-        rounds.append(Round.of(candidate, "revise", len(rounds)))
+        rounds.append(Round.of(candidate, "revise", len(rounds), request.usage))
         if len(candidate.problems) <= len(best.problems):
             candidate.warnings = best.warnings
             best, best_email = candidate, email
@@ -293,13 +323,38 @@ class Round:
     body: str = ""
     error: str | None = None
     report: dict[str, Any] | None = None  # the checker's full report on this round's draft
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cached: bool = False  # the model's answer came from the response cache
 
     @classmethod
-    def of(cls, draft: Draft, purpose: str, number: int = 0) -> Round:
+    def of(cls, draft: Draft, purpose: str, number: int = 0, usage: Usage | None = None,
+           ) -> Round:
         report = draft.report
+        usage = usage or Usage()
         return cls(number, purpose, draft.backend, report.verdict if report else None,
                    report.score if report else None, draft.problems, draft.subject, draft.body,
-                   report=report.as_dict() if report else None)
+                   report=report.as_dict() if report else None, tokens_in=usage.tokens_in,
+                   tokens_out=usage.tokens_out, cached=usage.cached)
+
+
+def _redactor(backend: Backend, incident: Incident, redact: bool | None) -> Redactor | None:
+    """Personal data stays on this machine: by default, redact for any non-loopback server."""
+    if redact is None:
+        redact = hasattr(backend, "base_url") and should_redact(backend.base_url, None)
+    return redactor_for(incident) if redact else None
+
+
+def _restored(email: EmailOut, redactor: Redactor | None) -> EmailOut:
+    """The model's email with the placeholders it was sent turned back into the real values."""
+    if redactor is None or not redactor.found:
+        return email
+    back = redactor.restore
+    return email.model_copy(update={
+        "subject": back(email.subject), "greeting": back(email.greeting),
+        "paragraphs": [p.model_copy(update={"text": back(p.text)}) for p in email.paragraphs],
+        "sign_off": back(email.sign_off), "fill_ins": [back(f) for f in email.fill_ins],
+    })
 
 
 def _draft(

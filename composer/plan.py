@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -45,9 +46,9 @@ class PhrasebookError(ComposerError):
 
 
 @cache
-def phrasebook(language: str) -> dict[str, Any]:
-    """The offline phrasing for one language (`prompts/offline/<lang>.yaml`)."""
-    path = project_dir("prompts") / "offline" / f"{language}.yaml"
+def phrasebook(language: str, directory: Path | None = None) -> dict[str, Any]:
+    """The offline phrasing for one language (`<prompts>/offline/<lang>.yaml`)."""
+    path = (directory or project_dir("prompts")) / "offline" / f"{language}.yaml"
     if not path.is_file():
         raise PhrasebookError(f"no offline phrasing for language {language!r} ({path})")
     try:
@@ -77,6 +78,7 @@ class Plan:
     facts: dict[str, str]
     fill_ins: dict[str, str]
     cards: list[str]
+    prompts: Path | None = None  # a prompt variant's directory; None: the shipped prompts
 
     @property
     def language(self) -> str:
@@ -104,9 +106,10 @@ class Plan:
 
 
 def build_plan(
-    incident: Incident, triage: Triage, compensation: CompensationPlan, cards: list[str]
+    incident: Incident, triage: Triage, compensation: CompensationPlan, cards: list[str],
+    prompts: Path | None = None,
 ) -> Plan:
-    book = phrasebook(triage.language)
+    book = phrasebook(triage.language, prompts)
     facts: dict[str, str] = {
         key: value for key, value in {
             "customer": incident.customer, "sender": incident.sender,
@@ -132,4 +135,4 @@ def build_plan(
     steps[-1].cards.append("rule.keep-door-open")
     step_cards = [c for step in steps for c in step.cards]
     return Plan(incident, triage, compensation, steps, facts, fill_ins,
-                list(dict.fromkeys([*cards, *step_cards])))
+                list(dict.fromkeys([*cards, *step_cards])), prompts)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -47,8 +48,9 @@ class Prompt:
 
 
 @cache
-def load_prompt(name: str) -> Prompt:
-    path = project_dir("prompts") / f"{name}.yaml"
+def load_prompt(name: str, directory: Path | None = None) -> Prompt:
+    """A prompt from `directory` (a prompt variant) or the shipped `prompts/`."""
+    path = (directory or project_dir("prompts")) / f"{name}.yaml"
     if not path.is_file():
         raise PromptError(f"no prompt file {path}")
     try:

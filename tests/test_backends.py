@@ -630,3 +630,21 @@ def test_only_loopback_counts_as_a_local_server_that_needs_no_key(url, local):
     from composer.backends import is_local
 
     assert is_local(url) is local
+
+
+def test_the_response_cache_answers_a_repeated_request_without_the_server(stub, tmp_path):
+    cache = tmp_path / "cache"
+    first = request()
+    OpenAIBackend("m", stub.url, env={}, cache_dir=cache).generate(first)
+    again = request()
+    email = OpenAIBackend("m", stub.url, env={}, cache_dir=cache).generate(again)
+    assert email.subject == GOOD["subject"] and len(stub.requests) == 1
+    assert first.usage is not None and not first.usage.cached
+    assert again.usage is not None and again.usage.cached
+    assert (again.usage.tokens_in, again.usage.tokens_out) == (1, 1)
+    other = Request("compose", [{"role": "user", "content": "write another"}], plan=None)  # type: ignore[arg-type]
+    OpenAIBackend("m", stub.url, env={}, cache_dir=cache).generate(other)
+    assert len(stub.requests) == 2  # a different request is a different entry
+    entries = list(cache.rglob("*.json"))
+    assert len(entries) == 2 and not list(cache.rglob("*.tmp"))
+    assert all("write it" not in e.read_text() for e in entries)  # answers only, keyed by hash
