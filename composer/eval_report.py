@@ -835,6 +835,10 @@ class Comparison:
                 lines.append(f"- … and {len(moved) - max_cases} more")
         return "\n".join(lines) + "\n"
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter shows a comparison as its markdown summary."""
+        return self.markdown()
+
     def table(self) -> Any:
         """A rich renderable (a Group of two tables) for `compose eval compare` in a terminal."""
         from rich.console import Group

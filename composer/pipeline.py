@@ -7,7 +7,7 @@ fallback that is never lost) → model draft if a model backend is used → chec
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,8 @@ from composer.backends import (
 from composer.checking import Report, check
 from composer.compensation import CompensationPlan, plan_compensation
 from composer.errors import ComposerError
+from composer.guard import WARNING as INJECTION_WARNING
+from composer.guard import fence, instructions_in, prompt_sources, violations, without_instructions
 from composer.incident import Incident, Loss, incident_from_mapping, parse_loss
 from composer.lang import LANGUAGE_NAMES, SUPPORTED
 from composer.offline import OfflineBackend, fill_ins_in, write_offline
@@ -70,6 +72,12 @@ class Draft:
     budget: Budget | None = None
     rejected: Draft | None = None
     rounds: list[Round] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # breaks the plan: never shown as is
+
+    def __repr__(self) -> str:
+        verdict = self.report.verdict if self.report and self.should_apologize else "no apology"
+        return (f"<Draft {self.language} {self.triage.category} {verdict} via {self.backend}: "
+                f"{self.subject or self.triage.advice!r}>")
 
     def missing_steps(self) -> list[str]:
         if self.report is None:
@@ -82,10 +90,11 @@ class Draft:
 
     @property
     def problems(self) -> list[str]:
-        """What the checker still finds, besides the fill-ins the sender must complete."""
+        """What the guard and the checker still find, besides the fill-ins to complete."""
         if self.report is None:
-            return []
-        return [p for p in self.report.failed_items() if not p.startswith("placeholders_left")]
+            return list(self.refused)
+        return [*self.refused, *(p for p in self.report.failed_items()
+                                 if not p.startswith("placeholders_left"))]
 
     @property
     def tokens(self) -> tuple[int, int]:
@@ -200,8 +209,14 @@ def compose(
         backend, model=model, base_url=base_url, timeout=timeout
     )
     retriever = retriever or Retriever.open(store or StoreConfig.resolve(), progress=progress)
-    hits = retriever.retrieve(incident.text, k)
-    decided = triage(incident, hits, language)
+    # Instructions to the model inside the incident are data: every decision (cards, triage,
+    # the offer) is made from the incident without them, so they cannot change the plan.
+    injected = instructions_in(incident.text)
+    notes = [f"{INJECTION_WARNING}: {'; '.join(injected)}"] if injected else []
+    reported = replace(incident, text=without_instructions(incident.text) or incident.text
+                       ) if injected else incident
+    hits = retriever.retrieve(reported.text, k)
+    decided = triage(reported, hits, language)
     knowledge = retriever.knowledge
     cards = knowledge.by_id()
 
@@ -218,11 +233,11 @@ def compose(
 
     if not decided.should_apologize:
         return Draft(
-            "", "", decided.language, decided, plan_compensation(incident, decided), [],
-            sources(decided.cards), hits=hits, backend="none", model="",
+            "", "", decided.language, decided, plan_compensation(reported, decided), [],
+            sources(decided.cards), hits=hits, backend="none", model="", warnings=notes,
         )
 
-    compensation = plan_compensation(incident, decided, cap)
+    compensation = plan_compensation(reported, decided, cap)
     # Cards about another kind of incident would only mislead the model.
     fitting = [h for h in hits if {decided.category, "any"} & set(h.card.categories)]
     offline_only = isinstance(chosen, OfflineBackend)
@@ -238,6 +253,7 @@ def compose(
     draft = _draft(offline, plan, OfflineBackend(), sources(plan.cards), hits, budget,
                    embeddings=False)
     draft.rounds = rounds = [Round.of(draft, "offline")]
+    draft.warnings = list(notes)
     if offline_only:
         return draft
 
@@ -245,9 +261,9 @@ def compose(
     plan_json = json.dumps(plan.as_prompt_data(), ensure_ascii=False, indent=1)
     schema_json = json.dumps(email_schema())
     user = load_prompt("compose", prompts).render(
-        incident=incident.text, language_name=LANGUAGE_NAMES[plan.language],
+        incident=fence(incident.text, "incident"), language_name=LANGUAGE_NAMES[plan.language],
         tone=incident.tone or "warm", channel=incident.channel or "reply",
-        plan=plan_json, guidance=guidance or "(none)", schema=schema_json,
+        plan=fence(plan_json, "plan"), guidance=guidance or "(none)", schema=schema_json,
     )
     redactor = _redactor(chosen, incident, redact)
     messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
@@ -269,15 +285,19 @@ def compose(
             raise FallbackError(message, draft) from exc
         return draft
 
-    best = _draft(email, plan, chosen, draft.sources, hits, budget)
+    # A draft that breaks what the plan fixes (language, offer, format, the prompts' secrecy) is
+    # refused whatever else it does right.
+    leak_sources = prompt_sources(system, prompts)
+    best = _draft(email, plan, chosen, draft.sources, hits, budget, leak_sources)
+    best.warnings = list(notes)
     rounds.append(Round.of(best, "compose", len(rounds), request.usage))
     best_email = email
     for _ in range(revise):
         if not best.problems:
             break
         revise_prompt = load_prompt("revise", prompts).render(
-            language_name=LANGUAGE_NAMES[plan.language], draft=best_email.text(),
-            problems="\n".join(f"- {p}" for p in best.problems), plan=plan_json,
+            language_name=LANGUAGE_NAMES[plan.language], draft=fence(best_email.text(), "draft"),
+            problems="\n".join(f"- {p}" for p in best.problems), plan=fence(plan_json, "plan"),
             schema=schema_json,
         )
         revise_messages = [messages[0], {"role": "user", "content": revise_prompt}]
@@ -290,12 +310,22 @@ def compose(
             rounds.append(Round(len(rounds), "revise", chosen.name, error=str(exc)))
             best.warnings.append(f"revision failed ({exc}); kept the previous draft")
             break
-        candidate = _draft(email, plan, chosen, draft.sources, hits, budget)
+        candidate = _draft(email, plan, chosen, draft.sources, hits, budget, leak_sources)
         rounds.append(Round.of(candidate, "revise", len(rounds), request.usage))
-        if len(candidate.problems) <= len(best.problems):
+        if (len(candidate.refused), len(candidate.problems)) <= (len(best.refused),
+                                                                 len(best.problems)):
             candidate.warnings = best.warnings
             best, best_email = candidate, email
     best.revisions = sum(1 for r in rounds if r.purpose == "revise")
+    if best.refused:
+        draft.rejected = best
+        draft.revisions = best.revisions
+        message = (f"the {chosen.name} draft was refused ({'; '.join(best.refused)}); this is "
+                   "the offline draft instead")
+        fall_back(message)
+        if strict:
+            raise FallbackError(message, draft)
+        return draft
     missed = best.missing_steps()
     if len(missed) >= MAX_MISSING_STEPS:
         draft.rejected = best
@@ -359,13 +389,16 @@ def _restored(email: EmailOut, redactor: Redactor | None) -> EmailOut:
 
 def _draft(
     email: EmailOut, plan: Plan, backend: Backend, sources: list[dict[str, str]], hits: Hits,
-    budget: Budget | None, embeddings: bool = True,
+    budget: Budget | None, leak_sources: list[str] | None = None, embeddings: bool = True,
 ) -> Draft:
-    """A Draft of `email`, checked against the rubric for this incident."""
+    """A Draft of `email`, checked against the rubric for this incident; a model's draft (one
+    with `leak_sources`) also against what the plan fixes."""
+    report = check(email.text(), plan.incident, language=plan.language, embeddings=embeddings)
+    refused = violations(email, plan, report, leak_sources) if leak_sources is not None else []
     return Draft(
         subject=email.subject, body=email.body(), language=plan.language, triage=plan.triage,
         compensation=plan.compensation, fill_ins=fill_ins_in(email.text()), sources=sources,
         paragraphs=list(email.paragraphs), backend=backend.name, model=backend.model,
         hits=hits, budget=budget,
-        report=check(email.text(), plan.incident, language=plan.language, embeddings=embeddings),
+        report=report, refused=refused,
     )

@@ -247,6 +247,9 @@ class CaseResult:
     draft: Draft | None = None
     latency_ms: float = 0.0
 
+    def __repr__(self) -> str:
+        return f"<CaseResult {self.case.id} {self.status}: {'; '.join(self.failures)}>"
+
     def as_dict(self) -> dict[str, Any]:
         case, draft = self.case, self.draft
         data: dict[str, Any] = {
@@ -506,6 +509,11 @@ class SuiteResult:
     results: list[CaseResult]
     scorecard: dict[str, Any]
 
+    def __repr__(self) -> str:
+        card = self.scorecard
+        return (f"<SuiteResult {self.run['backend']}/{self.run['model']}: {card['passed']} of "
+                f"{card['cases']} cases passed, {card['errors']} errors>")
+
     @property
     def gate_passed(self) -> bool:
         gate = self.scorecard.get("gate")
@@ -553,8 +561,15 @@ def run_suite(
     source = "(given)" if isinstance(cases, list) else str(cases or default_cases_dir())
     if not isinstance(cases, list):
         cases = load_cases(cases)
-    chosen = backend if backend is not None and not isinstance(backend, str) else get_backend(
-        backend, model=model, base_url=base_url, timeout=timeout, cache_dir=cache_dir)
+    if backend is not None and not isinstance(backend, str):
+        if cache_dir is not None:
+            raise ComposerError("give cache_dir to the backend itself, e.g. "
+                                "OpenAIBackend(..., cache_dir=...), or name the backend")
+        chosen = backend
+    else:
+        chosen = get_backend(backend, model=model, base_url=base_url, timeout=timeout,
+                             cache_dir=cache_dir)
+    cache_dir = getattr(chosen, "cache_dir", None)
     offline = isinstance(chosen, OfflineBackend)
     workers = concurrency or (1 if offline else 4)
     retriever = retriever or Retriever.open(store or StoreConfig.resolve(), progress=progress)
