@@ -672,7 +672,8 @@ def _compensation_problems(text: str, plan: Any, report: Any) -> list[str]:
     findings = {f.name: f for f in (getattr(report, "compensation", None) or [])}
     for name in ("compensation_out_of_range", "compensation_wrong_type",
                  "compensation_for_trivial"):
-        if name in findings:
+        # A capped plan offers less than the checker's range on purpose (the sender's limit).
+        if name in findings and not (comp.capped and name == "compensation_out_of_range"):
             evidence = findings[name].evidence
             quote = f" (\"{_snippet(evidence[0], 0, len(evidence[0]), 60)}\")" if evidence else ""
             problems.append(f"injection_compensation: {name}{quote}; offer exactly what the plan "

@@ -22,9 +22,34 @@ _FILL = re.compile(r"\[\[[^\]]+\]\]")
 # A note that asks something, quotes a draft or talks about writing is for us, not the customer.
 _NOT_A_STATEMENT = re.compile(
     r"[?？«»“”„「」『』\"]|(?:^|\s)'|\b(draft|bozza|borrador|write|reply|scriver\w*|rispond\w*|"
-    r"escrib\w*|respond\w*|черновик\w*|написать|ответить|пишем|написали)\b|草稿|回复|能不能|合适吗|怎么写",
+    r"escrib\w*|respond\w*|черновик\w*|написать|ответить|пишем|напиши\w*)\b|草稿|回复|能不能|合适吗|怎么写",
     re.IGNORECASE,
 )
+
+
+# Sentences of the incident that say what was and was not affected, lost, exposed or charged:
+# the scope an outage or breach email must give, or the reassurance a misdirected one leads with.
+_SCOPE_SENTENCE = {
+    "en": r"\b(not (been )?(affected|exposed|impacted|lost|touched|charged|accessed|leaked)|"
+    r"unaffected|no (card|payment|password|bank)\w* (\w+ ){0,3}(were |was )?(exposed|affected|"
+    r"stored|leaked|accessed)|(is|are|were|was) (lost|gone|safe)|won'?t be charged|backups?\b)",
+    "it": r"\b(non (sono|è|e'|siamo) (stat\w* )?(coinvolt|toccat|espost|compromess)\w*|"
+    r"(sono|è|e') (andat\w* )?(pers[ie]|pers[oa]|al sicuro)|non (verr\w*|sar\w*) addebitat|"
+    r"nessun\w* (carta|dato|addebito)|backup)",
+    "es": r"\b(no se (vieron|vio|han visto|ha visto) afectad|no (fueron|han sido|se han) "
+    r"(afectad|expuest|comprometid)\w*|se (perdieron|perdi[oó])|est[aá]n? a salvo|no se (les |te |"
+    r"le )?(va a )?cobrar|no guardamos|ninguna tarjeta|copia de seguridad|backup)",
+    "ru": r"(не (были |был |была )?(затронут|пострадал|раскрыт|скомпрометирован)|потерян|утерян|"
+    r"в безопасности|не будут? списан|резервн\w* коп|бэкап)",
+    "zh": r"(未受影响|没有受到影响|不受影响|没有泄露|未泄露|未被泄露|无法恢复|已丢失|不会(被)?扣款|"
+    r"备份|安全无虞)",
+}
+# An order or reference number the incident names, in any of the five languages.
+_ORDER_ID = re.compile(
+    r"(?:\border|\bordine|\bpedido|\bзаказ\w*|订单)\s*(?:#|no\.|n\.|nº|№|number|numero|número|"
+    r"номер|号)?\s*[:：]?\s*([A-Za-z0-9][A-Za-z0-9-]{1,23})", re.IGNORECASE,
+)
+MAX_SCOPE_WORDS, MAX_SCOPE_CHARS_ZH = 30, 60
 
 
 class OfflineBackend:
@@ -48,26 +73,104 @@ def _fields(template: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(template) if name]
 
 
-def _incident_words(plan: Plan) -> str | None:
-    """The incident as the support lead wrote it, when short and in the output language."""
-    if _NOT_A_STATEMENT.search(plan.incident.text):
-        return None
-    text = " ".join(plan.incident.text.split()).rstrip(".!。！ ")
-    words = text.split()
-    if plan.language == "zh":
-        if not 6 <= len(text) <= 60:
-            return None
-    elif not MIN_QUOTED_WORDS <= len(words) <= MAX_QUOTED_WORDS:
-        return None
-    detected = detect_language(text)
-    if detected is not None and detected != plan.language:
-        return None
+def _has_instructions(text: str) -> bool:
+    """Whether the prompt-injection guard finds instructions in `text` (never quote those)."""
+    try:
+        from composer.guard import instructions_in
+    except ImportError:  # pragma: no cover - the guard ships separately
+        return False
+    return bool(instructions_in(text))
+
+
+def _sentences(text: str) -> list[str]:
+    """The incident's sentences, whitespace normalised, end punctuation dropped."""
+    parts = re.split(r"(?<=[.!?])\s+|(?<=[。！？])", " ".join(text.split()))
+    return [p.strip().rstrip(".!。！ ") for p in parts if p.strip().rstrip(".!。！ ")]
+
+
+def _speaks_to_customer(text: str, plan: Plan) -> str:
+    """A support lead's words turned to the customer ("the customer" -> "you")."""
     for phrase, you in (phrasebook(plan.language, plan.prompts).get("you_words") or {}).items():
         if plan.language == "zh":  # no word boundaries in Chinese; the phrases are whole
             text = text.replace(phrase, you)
         else:
             text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", you, text, flags=re.IGNORECASE)
     return text
+
+
+def _size(text: str, language: str) -> int:
+    return len(text) if language == "zh" else len(text.split())
+
+
+def _quotable(plan: Plan) -> list[str] | None:
+    """The incident's statements, in the output language, with nothing the guard objects to;
+    None when none of it may be quoted."""
+    text = plan.incident.text
+    if _has_instructions(text):
+        return None
+    detected = detect_language(" ".join(text.split()))
+    if detected is not None and detected != plan.language:
+        return None
+    quotable: list[str] = []
+    for sentence in _sentences(text):
+        if _NOT_A_STATEMENT.search(sentence):
+            break  # a question or a note to us: it and what follows are not for the customer
+        quotable.append(sentence)
+    return quotable
+
+
+def _incident_words(plan: Plan) -> str | None:
+    """The incident as the support lead wrote it, when short and in the output language: its
+    leading statements, as many as fit."""
+    sentences = _quotable(plan)
+    if not sentences:
+        return None
+    # What was or was not affected goes to the explanation's scope (`_scope_notes`), not here.
+    scope = _scope_pattern(plan.language)
+    sentences = sentences[:1] + [s for s in sentences[1:] if not scope.search(s)]
+    zh = plan.language == "zh"
+    low, high = (6, 60) if zh else (MIN_QUOTED_WORDS, MAX_QUOTED_WORDS)
+    chosen: list[str] = []
+    for sentence in sentences:
+        if _size(("" if zh else " ").join([*chosen, sentence]), plan.language) > high:
+            break
+        chosen.append(sentence)
+    text = ("。" if zh else ". ").join(chosen)
+    if not chosen or _size(text, plan.language) < low or _has_instructions(text):
+        return None
+    return _speaks_to_customer(text, plan)
+
+
+def _scope_notes(plan: Plan, quoted: str | None) -> list[str]:
+    """The incident's own sentences on what was and was not affected, lost or charged, that the
+    quoted words do not already carry."""
+    pattern = _scope_pattern(plan.language)
+    notes = []
+    for sentence in _quotable(plan) or []:
+        limit = MAX_SCOPE_CHARS_ZH if plan.language == "zh" else MAX_SCOPE_WORDS
+        if not pattern.search(sentence) or _size(sentence, plan.language) > limit:
+            continue
+        note = _speaks_to_customer(sentence, plan)
+        if quoted and note in quoted or _has_instructions(note):
+            continue
+        notes.append(note)
+    return notes
+
+
+def _scope_pattern(language: str) -> re.Pattern[str]:
+    return re.compile(_SCOPE_SENTENCE.get(language, r"(?!)"), re.IGNORECASE)
+
+
+def _order_id(plan: Plan) -> str | None:
+    """The order the incident is about: given as a fact, or named in the incident's words."""
+    given = plan.extras.get("order")
+    if given:
+        return given
+    for found in _ORDER_ID.finditer(plan.incident.text):
+        candidate = found.group(1).strip("-")
+        if re.search(r"\d", candidate) and len(candidate) >= 3:
+            return candidate
+    return None
 
 
 def write_offline(plan: Plan) -> EmailOut:
@@ -93,14 +196,30 @@ def write_offline(plan: Plan) -> EmailOut:
         if text:
             paragraphs.append(Paragraph(step=step, text=text))
 
+    def given(name: str, value: str | None, template_key: str) -> str:
+        """A sentence that carries a fact the incident gave; empty if the checker objects to it
+        or the guard finds instructions in it (a quoted note may hold a bad draft)."""
+        if not value or _has_instructions(value):
+            return ""
+        before = values.get(name)
+        values[name] = value
+        sentence = say(book[template_key], template_key)
+        if not _flagged(sentence, plan.language):
+            return sentence
+        if before is None:
+            del values[name]
+        else:
+            values[name] = before
+        return ""
+
     quoted = _incident_words(plan)
-    incident_line = ""
-    if quoted:
-        values["incident"] = quoted
-        incident_line = say(book["incident_line"], "incident_line")
-        if _flagged(incident_line, plan.language):
-            incident_line = ""
-    add("regret", say(book["regret"][tone], "regret"), incident_line)
+    incident_line = given("incident", quoted, "incident_line")
+    if not incident_line:
+        quoted = None
+    order = _order_id(plan)
+    order_line = "" if order and quoted and order in quoted else given(
+        "order", order, "order_line")
+    add("regret", say(book["regret"][tone], "regret"), incident_line, order_line)
 
     loss = plan.incident.loss
     impact = [say(book["impact"][category], "impact")]
@@ -109,21 +228,36 @@ def write_offline(plan: Plan) -> EmailOut:
     add("impact", *impact)
 
     explanation = [say(book["explanation"], "explanation")]
-    if category in ("outage", "data_loss", "security_breach"):
-        explanation.append(say(book["scope"], "scope"))
+    notes = _scope_notes(plan, quoted)
+    sep = "。" if plan.language == "zh" else "; "
+    if category in ("outage", "data_loss", "security_breach") or "scope" in plan.facts:
+        if "scope" not in plan.facts and notes:
+            explanation.append(given("scope", sep.join(notes), "scope")
+                               or say(book["scope"], "scope"))
+            notes = []
+        else:
+            explanation.append(say(book["scope"], "scope"))
+    explanation.append(given("not_affected", plan.extras.get("not_affected"), "not_affected"))
+    if notes:
+        explanation.append(given("note", sep.join(notes), "clarify"))
     add("explanation", *explanation)
     add("responsibility", say(book["responsibility"][tone], "responsibility"))
 
     remedy = [say(book["remedy"][plan.triage.stage], "remedy")]
+    remedy.append(given("tried", plan.extras.get("tried"), "tried"))
     remedy.append(say(book["prevention"], "prevention"))
     if category == "security_breach":
         remedy.append(say(book["security_advice"], "security_advice"))
+    for link in ("postmortem", "status_page", "more_info"):
+        remedy.append(given(link, plan.extras.get(link), link))
     add("remedy", *remedy)
 
     comp = plan.compensation
     offer: list[str] = []
     if comp.offers_something:
         offer.append(say(book["compensation"][comp.type], "compensation"))
+        if comp.capped:
+            offer.append(say(book["capped"], "capped"))
         if comp.delight:
             offer.append(say(book["delight"], "delight"))
     if comp.humour_allowed:

@@ -7,6 +7,7 @@ complete, never a guess.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -25,6 +26,38 @@ FACT_FIELDS = (
     "customer", "sender", "company", "cause", "scope", "eta", "done", "prevention", "amount",
     "credit", "gesture",
 )
+# Free facts (incident keys outside the known fields) the phrasebooks know how to place, by the
+# role their key names: an order id near the top, what was tried and what was not affected in the
+# explanation and remedy, links where the templates put them (status page, post-mortem, read more).
+FREE_FACT_ROLES: dict[str, tuple[str, ...]] = {
+    "order": ("order", "order_id", "order_number", "order_no", "order_ref", "order_reference"),
+    "postmortem": ("postmortem", "post_mortem", "postmortem_link", "postmortem_url"),
+    "status_page": ("status_page", "statuspage", "status_url", "status_link"),
+    "more_info": ("more_info", "link", "url", "details", "details_link", "blog", "blog_post",
+                  "read_more", "incident_page", "notice"),
+    "tried": ("tried", "tried_so_far", "attempts", "what_we_tried"),
+    "not_affected": ("not_affected", "unaffected", "what_was_not_affected"),
+}
+_LINK = re.compile(r"^(https?://|www\.)\S+$|^[\w-]+(\.[\w-]+)+/\S*$", re.IGNORECASE)
+
+
+def free_fact_roles(facts: dict[str, str]) -> dict[str, str]:
+    """The free facts a phrasebook can place, by role; a bare link under any other key is a
+    "read more" link. Keys nobody foresaw stay out of the offline email (the model sees them)."""
+    roles: dict[str, str] = {}
+    for key, value in facts.items():
+        value = " ".join(str(value).split())
+        name = key.strip().lower().replace("-", "_").replace(" ", "_")
+        if not value or name in FACT_FIELDS:
+            continue
+        role = next((r for r, names in FREE_FACT_ROLES.items() if name in names), None)
+        if role is None and _LINK.match(value):
+            role = "more_info"
+        if role is not None:
+            roles.setdefault(role, value)
+    return roles
+
+
 _RUBRIC = ("regret", "impact", "explanation", "responsibility", "remedy")
 STEP_ORDER = (
     "regret", "impact", "explanation", "responsibility", "remedy", "compensation", "closing",
@@ -79,6 +112,7 @@ class Plan:
     fill_ins: dict[str, str]
     cards: list[str]
     prompts: Path | None = None  # a prompt variant's directory; None: the shipped prompts
+    extras: dict[str, str] = field(default_factory=dict)  # free facts by role (FREE_FACT_ROLES)
 
     @property
     def language(self) -> str:
@@ -100,7 +134,10 @@ class Plan:
             "steps": [{"step": s.name, "guidance": s.guidance} for s in self.steps],
             "compensation": self.compensation.summary(),
             "humour_allowed": self.compensation.humour_allowed,
-            "known_facts": self.facts,
+            "known_facts": {
+                **self.facts,
+                **{k: v for k, v in self.incident.facts.items() if k not in self.facts and v},
+            },
             "fill_ins": self.open_fill_ins(),
         }
 
@@ -135,4 +172,5 @@ def build_plan(
     steps[-1].cards.append("rule.keep-door-open")
     step_cards = [c for step in steps for c in step.cards]
     return Plan(incident, triage, compensation, steps, facts, fill_ins,
-                list(dict.fromkeys([*cards, *step_cards])), prompts)
+                list(dict.fromkeys([*cards, *step_cards])), prompts,
+                free_fact_roles(incident.facts))

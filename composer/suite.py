@@ -319,7 +319,9 @@ def judge_case(case: Case, draft: Draft) -> tuple[dict[str, bool], list[str]]:
                    f"amount {plan.amount_text() or 'left open'} is not in [{lo:g}, {hi:g}]")
     report = draft.report if draft.should_apologize else None
     if report is not None:
-        wrong = [f.name for f in report.compensation if f.name in _OFFER_FINDINGS]
+        wrong = [f.name for f in report.compensation if f.name in _OFFER_FINDINGS
+                 # below the usual range on purpose: the sender's --max-compensation
+                 and not (plan.capped and f.name == "compensation_out_of_range")]
         record("compensation", not wrong, f"the email: {', '.join(wrong)}")
     if expect.humour is not None:
         humour_found = report is not None and any(

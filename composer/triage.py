@@ -36,10 +36,22 @@ _PATTERNS: dict[str, list[str]] = {
     "data_loss": [
         r"\b(data loss|(lost|deleted|erased|wiped) ([\w']+ ){0,3}(data|files|records|work|"
         r"photos|documents|backups))",
-        r"\b(dati (persi|cancellati)|perso i (dati|file)|perdita (di )?dati)",
-        r"\b(p[eé]rdida de datos|datos (perdidos|borrados)|perdimos (los )?(datos|archivos))",
-        r"(потер\w* данн|данные (удален|потерян)|удалил\w* (данные|файлы))",
-        r"(数据丢失|丢失了?\S{0,6}数据|数据被删除|删除了?\S{0,6}(数据|文件)|文件丢失)",
+        r"\b((files|photos|data|records|documents|backups) (\w+ ){0,3}(are|were|is|was|got) "
+        r"(lost|gone|deleted|erased|wiped))",
+        r"\b(dati (persi|cancellati)|perso i (dati|file)|perdita (di )?dati"
+        r"|(cancellat\w*|eliminat\w*|perso|pers[ie]) ([\w']+ ){0,3}(dati|file|foto|documenti|"
+        r"album|archivi)\b|(dati|file|foto|documenti|album) ([\w']+ ){0,3}(sono|è|e') "
+        r"(andat\w* )?(pers[ie]|cancellat\w*|eliminat\w*))",
+        r"\b(p[eé]rdida de datos|datos (perdidos|borrados)|perdimos (los )?(datos|archivos)"
+        r"|(borr|elimin|perd)\w* (\w+ ){0,3}(datos|archivos|fotos|documentos|registros)\b"
+        r"|(datos|archivos|fotos|documentos|registros) (\w+ ){0,3}(se )?(perdieron|borraron|"
+        r"perdidos|borrados|eliminados))",
+        r"(потер\w* данн|данные (удален|потерян)|удалил\w* (данные|файлы)"
+        r"|(удалил|потерял|стёрл|стерл|удален|потерян)\w* (\w+ ){0,3}(данн|файл|фото|документ)"
+        r"|(данн|файл|фото|документ)\w* (\w+ ){0,3}(удален|потерян|утерян|стёрт|стерт))",
+        r"(数据丢失|丢失了?[^，。；！？,.;]{0,12}数据|数据被删除|删除了?[^，。；！？,.;]{0,12}"
+        r"(数据|文件|记录|照片)|(文件|照片|记录)丢失|(数据|文件|照片|记录)[^，。；！？,.;]{0,6}"
+        r"(丢了|被删|无法恢复))",
     ],
     "wrong_payment": [
         r"\b(wrong|incorrect) (bank )?(account|iban|recipient account)",
@@ -78,12 +90,15 @@ _PATTERNS: dict[str, list[str]] = {
         r"\b(wrong (person|recipient|customer|address|contact)|sent (it )?to the wrong|"
         r"to (old|former) (contacts|customers)|wrong (list|segment))",
         r"\b(destinatario sbagliato|inviat\w* (a|al) (persone|cliente|destinatari) sbagliat"
-        r"|lista sbagliata|a un'altra persona|di un'altra persona)",
+        r"|lista sbagliata|a un'altra persona|di un'altra persona"
+        r"|a (vecchi|ex|ormai ex) (contatti|clienti|iscritti|abbonati))",
         r"\b(destinatario equivocado|enviad\w* a(l)? (la )?(persona|cliente|lista) equivocad"
-        r"|a otra persona|de otra persona)",
+        r"|a otra persona|de otra persona"
+        r"|a (antiguos|viejos|ex) (contactos|clientes|suscriptores|socios|miembros))",
         r"(не тому (адресату|клиенту|получателю)|не тем (адресатам|клиентам|получателям)"
-        r"|не по тому адресу)",
-        r"(发错(了)?(人|对象|收件人)|错发给)",
+        r"|не по тому адресу|(бывшим|старым) (клиентам|контактам|подписчикам|участникам))",
+        r"(发错(了)?(人|对象|收件人)|错发给|发(给|送给|到)了?[^，。；]{0,6}(老|以前的|过去的|前)"
+        r"(客户|联系人|用户|会员|订阅者))",
     ],
     "wrong_content": [
         r"\b(wrong ([\w-]+ )?(date|dates|price|prices|offer|link|name|information|info|discount)|"
@@ -108,32 +123,46 @@ _PATTERNS: dict[str, list[str]] = {
     ],
     "product_bug": [
         r"\b(bug|glitch|broken feature|crash(es)?|error message|doesn'?t work|stopped working|"
-        r"not working|broken|defective|faulty)",
-        r"\b(bug|difett|non funziona|smesso di funzionare|rott|errore nell'app)",
-        r"\b(bug|fallo|error en la app|no funciona|dej[oó] de funcionar|defectuos)",
-        r"(баг|ошибк\w* в (приложени|программ)|не работает|перестал\w* работать|сломал|брак)",
-        r"(bug|漏洞|闪退|崩溃|不能用|无法使用|出错|坏了)",
+        r"not working|broken|defective|faulty|cracked|shattered|smashed|dented|freez(es|ing)|"
+        r"(can'?t|cannot|can not|unable to|could ?n[o']t) (export|import|log ?in|sign ?in|save|"
+        r"upload|download|open|sync|print|pay|check ?out|submit|edit)\b)",
+        r"\b(bug|difett|non funziona|smesso di funzionare|rott|errore nell'app|si blocca|"
+        r"va in crash|crasha|incrinat|scheggiat|non (riesce|riescono|può|possono) (più )?(a )?"
+        r"(esportare|accedere|salvare|caricare|scaricare|aprire|pagare|sincronizzare))",
+        r"\b(bug|fallo|error en la app|no funciona|dej[oó] de funcionar|defectuos|se cuelga|"
+        r"se cierra sola|se bloquea|agrietad|rajad|no (puede|pueden|pod[ií]a|consigue|logra) "
+        r"(\w+ )?(iniciar sesi[oó]n|entrar|exportar|guardar|subir|descargar|abrir|acceder|pagar|"
+        r"sincronizar))",
+        r"(баг|ошибк\w* в (приложени|программ)|не работает|перестал\w* работать|сломал|брак"
+        r"|вылета\w*|зависа\w*|глючит|тресну\w*|не (может|могут|получается) (\w+ )?(войти|"
+        r"выгрузить|экспортировать|сохранить|загрузить|оплатить|открыть))",
+        r"(bug|漏洞|闪退|崩溃|不能用|无法使用|出错|坏了|没法用|用不了|打不开|裂了|碎了"
+        r"|无法(登录|导出|保存|上传|下载|打开|支付))",
     ],
     "poor_service": [
         r"\b(rude|unhelpful|ignored|no (reply|response|answer)|waited (days|weeks|hours)|"
-        r"slow (support|reply|response)|poor (service|support))",
+        r"slow (support|reply|response)|poor (service|support)|unheard|"
+        r"(weren'?t|were not|not) listening)",
         r"\b(scortes|maleducat|nessuna risposta|senza risposta|"
         r"non (ha )?ricev\w* (una )?risposta|ignorat|attesa (di )?(giorni|settimane)|"
-        r"servizio (scadente|pessimo))",
+        r"servizio (scadente|pessimo)|inascoltat|non (li |ci )?(abbiamo )?ascoltat)",
         r"\b(grosero|maleducad|sin respuesta|no recib\w* (ninguna )?respuesta|ignorad|"
         r"esper[oó] (d[ií]as|semanas)|mal servicio|"
-        r"mala atenci[oó]n)",
-        r"(грубо|хамств|не ответил|без ответа|игнорир|ждал\w* (дни|недел)|плох\w* обслуживан)",
-        r"(态度差|不理|没人回复|没有回复|等了(几|好几)?(天|周)|服务差)",
+        r"mala atenci[oó]n|no (los |les |nos )?(hemos )?escuch\w*)",
+        r"(грубо|хамств|не ответил|без ответа|игнорир|ждал\w* (дни|недел)|плох\w* обслуживан"
+        r"|не слыша\w*|не слушал\w*)",
+        r"(态度差|不理|没人回复|没有回复|等了(几|好几)?(天|周)|服务差|没在听|不听)",
     ],
     "duplicate_send": [
         r"\b(duplicate|double)[- ]?(send|sent|email|mail|newsletter|message)",
-        r"\b(sent|went out|delivered|mailed)\b.{0,30}\b(twice|two times|2 times)\b",
-        r"\b(inviat\w*|spedit\w*)\b.{0,30}\bdue volte\b|\bdoppio invio\b",
-        r"\b(enviad\w*|mandad\w*)\b.{0,30}\bdos veces\b|\benv[ií]o duplicado\b",
+        r"\b(sent|send|went out|delivered|mailed|arrived|received)\b.{0,30}"
+        r"\b(twice|two times|2 times)\b",
+        r"\b(inviat\w*|invi\w*|spedit\w*|partit\w*|arrivat\w*|mandat\w*)\b.{0,30}\bdue volte\b"
+        r"|\bdoppio invio\b",
+        r"\b(envi\w*|mand\w*|lleg\w*|recib\w*)\b.{0,30}\bdos veces\b|\benv[ií]o duplicado\b",
         r"(отправил\w*|отправлен\w*|разослал\w*|разослан\w*|пришл\w*|ушл\w*)\b.{0,30}"
         r"(дважды|два раза)|дубл\w* (рассылк|письм)|повторн\w* (рассылк|отправк)",
-        r"(发了两次|重复发送|发送了两次|重复发了)",
+        r"(发了两次|重复发送|发送了两次|重复发了|发(送)?了?两遍|收到了?两(封|次))",
     ],
     "typo": [
         r"\b(typo|misspel|spelling (mistake|error)|grammar (mistake|error))",
@@ -190,6 +219,32 @@ _RESOLVED = [
     r"(已(修复|恢复|解决)|恢复了|修好了|(宕机|中断|故障|停机)了?[^，。]{0,4}小时)",
 ]
 
+# Data a stranger must never see: an email with it sent to the wrong person is a privacy breach,
+# not a misdirected newsletter (rule.severity-levels: "security" is high or critical).
+_SENSITIVE = [
+    r"\b(medical|health|diagnos\w*|lab results?|test results?|prescription|bank (details|"
+    r"statement)|passport|salary|payslip|pay slip|tax return|social security|password|"
+    r"id card|identity card)",
+    r"\b(medic\w*|sanitari\w*|referto|referti|analisi del sangue|diagnosi|ricetta|"
+    r"estratto conto|dati bancari|passaporto|stipendio|busta paga|password|carta d'identit)",
+    r"\b(m[eé]dic\w*|salud|diagn[oó]stico|an[aá]lisis cl[ií]nic|receta|extracto bancario|"
+    r"datos bancarios|pasaporte|n[oó]mina|salario|contraseña|dni)",
+    r"(медицинск|анализ\w* (крови|мочи)|диагноз|рецепт|выписк|банковск\w* (данн|реквизит)|"
+    r"паспорт|зарплат|пароль|справк)",
+    r"(体检|病历|诊断|化验|医疗|检查报告|处方|身份证|护照|工资|银行卡|银行账户|密码|流水)",
+]
+# A typo that changes a price (an amount, a currency figure) is a factual error: people may buy
+# or pay on it, so it needs a correction with an apology, not a quiet fix (the exception in
+# rule.when-not-to-apologize). A wrong date stays a correction line in the next mailing unless
+# the user raises the severity (the advice says how).
+_FACT_CHANGED = [
+    r"(\b(price[sd]?|pricing|amount|cost|fee)\b|\d+\s?(eur|usd|gbp|€|\$|£)|[€$£]\s?\d)",
+    r"(\b(prezz\w*|importo|costo|tariff\w*)\b|\d+\s?(eur|euro|€))",
+    r"(\b(precio\w*|importe|coste|costo|tarifa)\b|\d+\s?(eur|euros?|€))",
+    r"(цен\w*|сумм\w*|стоимост|тариф|\d+\s?(руб|₽|eur|€))",
+    r"(价格|金额|价钱|费用|\d+\s?(元|欧|美元))",
+]
+
 ADVICE_CARD = "rule.when-not-to-apologize"
 
 
@@ -211,7 +266,8 @@ class Triage:
 
 
 _SIGNALS: dict[str, list[str]] = {
-    "wide": _LONG_OR_WIDE, "systemic": _SYSTEMIC, "investigating": _INVESTIGATING,
+    "wide": _LONG_OR_WIDE, "sensitive": _SENSITIVE, "fact_changed": _FACT_CHANGED,
+    "systemic": _SYSTEMIC, "investigating": _INVESTIGATING,
     "resolved": _RESOLVED, **_PATTERNS,
 }
 
@@ -289,6 +345,13 @@ def grade(incident: Incident, category: str) -> tuple[str, list[str]]:
         if SEVERITIES.index(severity) < SEVERITIES.index(floor):
             reasons.append(f"raised to {floor}: the customer lost {loss}")
             severity = floor
+    sensitive = _matches("sensitive", incident.text)
+    if sensitive and category == "wrong_recipient" and SEVERITIES.index(severity) < 3:
+        reasons.append(
+            f"raised to high: {sensitive.strip()!r} is sensitive data that reached a stranger, "
+            "a privacy breach (rule.severity-levels)"
+        )
+        severity = "high"
     if incident.prior_failures > 0:
         raised = _bump(severity)
         reasons.append(
@@ -330,6 +393,13 @@ def output_language(incident: Incident, override: str | None = None) -> tuple[st
 def triage(incident: Incident, hits: Sequence = (), language: str | None = None) -> Triage:
     """Decide category, severity, stage, language and whether a standalone apology is due."""
     category, why_category = classify(incident.text, hits)
+    changed = _matches("fact_changed", incident.text) if category == "typo" else None
+    if changed and not incident.severity:
+        category = "wrong_content"
+        why_category += (
+            f"; but {changed.strip()!r} says the typo changed a price, so it is wrong content "
+            f"that needs a correction ({ADVICE_CARD}, its exception)"
+        )
     severity, why_severity = grade(incident, category)
     stage, why_stage = stage_of(incident)
     lang, why_lang = output_language(incident, language)
@@ -356,8 +426,9 @@ NO_APOLOGY_ADVICE: dict[str, str] = {
     ),
     "typo": (
         "No standalone apology: fix the typo where you can (web version, landing page) and "
-        "proofread the next one. If the typo changed a fact (a price, a date, an offer), it is "
-        "a factual error: rerun with --severity low to write a correction."
+        "proofread the next one. If the typo changed a fact (a date, an offer), it is a "
+        "factual error: rerun with --severity low to write a correction (a changed price is "
+        "treated as one already)."
     ),
     "promo_code": (
         "No standalone apology: make the mistyped code valid (or replace it), and answer "

@@ -74,3 +74,8 @@ def test_humour_only_for_a_low_playful_first_broad_mailing():
 def test_every_reason_cites_a_card():
     offer = plan("wrong bank account", loss=parse_loss("200 EUR"))
     assert offer.reasons and all(r.cards for r in offer.reasons)
+
+
+def test_a_cracked_product_gets_an_exchange_and_a_login_bug_gets_attention():
+    assert plan("Lamp arrived with a cracked glass shade").type == "exchange"
+    assert plan("desde esta mañana Javier no puede iniciar sesión en la app").type == "attention"

@@ -89,3 +89,35 @@ def test_reasons_explain_every_decision():
     text = " ".join(decided.reasons)
     for word in ("category outage", "raised to high", "earlier failure", "stage", "language"):
         assert word in text
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("el boletín del lunes se envió dos veces a toda la base", "duplicate_send"),
+        ("Priya can't export invoices to PDF since this morning's release", "product_bug"),
+        ("приложение снова вылетает при оплате", "product_bug"),
+        ("网站改版后读屏软件也没法用", "product_bug"),
+        ("Enviamos por error el correo de renovación a antiguos contactos", "wrong_recipient"),
+        ("Durante la migrazione abbiamo cancellato i dati di 40 album", "data_loss"),
+        ("系统升级时删除了李娜店铺的商品数据", "data_loss"),
+        ("Lamp arrived with a cracked glass shade", "product_bug"),
+    ],
+)
+def test_wordings_the_first_rules_missed(text, category):
+    assert triage(Incident(text)).category == category
+
+
+def test_a_typo_that_changes_a_price_is_a_factual_error_not_a_trivial_slip():
+    decided = triage(Incident("Typo in the newsletter: the price was printed as 19 EUR"))
+    assert decided.category == "wrong_content" and decided.severity == "low"
+    assert decided.should_apologize
+    # A plain typo, or a wrong date, stays a quiet correction unless the user says otherwise.
+    assert not triage(Incident("typo in the subject line")).should_apologize
+    assert not triage(Incident("Refuso nella newsletter: la data era sbagliata")).should_apologize
+
+
+def test_sensitive_data_sent_to_a_stranger_is_high():
+    assert triage(Incident("把孙小姐的体检报告发错人了")).severity == "high"
+    assert triage(Incident("we sent her medical report to the wrong person")).severity == "high"
+    assert triage(Incident("the renewal reminder went to the wrong list")).severity == "medium"
