@@ -26,9 +26,22 @@ MAX_INCIDENT_CHARS = 20_000
 _CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "CNY", "₽": "RUB"}
 _TIME_UNITS = {
     "m": "minutes", "min": "minutes", "mins": "minutes", "minute": "minutes", "minutes": "minutes",
+    "minuto": "minutes", "minuti": "minutes", "minutos": "minutes", "минута": "minutes",
+    "минуты": "minutes", "минут": "minutes", "мин": "minutes", "分钟": "minutes",
     "h": "hours", "hr": "hours", "hrs": "hours", "hour": "hours", "hours": "hours",
-    "d": "days", "day": "days", "days": "days",
+    "ora": "hours", "ore": "hours", "hora": "hours", "horas": "hours", "час": "hours",
+    "часа": "hours", "часов": "hours", "小时": "hours", "个小时": "hours",
+    "d": "days", "day": "days", "days": "days", "giorno": "days", "giorni": "days",
+    "día": "days", "dia": "days", "días": "days", "dias": "days", "день": "days", "дня": "days",
+    "дней": "days", "天": "days",
 }
+# A fix status in the lead's own words: these mean fixed or still open; other text describes
+# what was done (kept as the `done` fact, and the problem counts as fixed).
+_FIXED_WORDS = {"fixed", "resolved", "solved", "done", "restored", "risolto", "ripristinato",
+                "resuelto", "solucionado", "restablecido", "исправлено", "решено",
+                "восстановлено", "已修复", "已解决", "已恢复"}
+_OPEN_WORDS = {"investigating", "open", "ongoing", "pending", "in progress", "in corso",
+               "en curso", "в работе", "调查中", "处理中"}
 
 
 class IncidentError(ComposerError, ValueError):
@@ -56,7 +69,8 @@ def parse_loss(text: str) -> Loss:
     for symbol, code in _CURRENCY_SYMBOLS.items():
         if raw.startswith(symbol) or raw.endswith(symbol):
             raw = f"{raw.strip(symbol).strip()} {code}"
-    match = re.fullmatch(r"([0-9]+(?:[.,][0-9]+)?)\s*([A-Za-z]+)", raw)
+    # The amount and its unit lead; words after them ("2 giorni di lavoro") are the lead's.
+    match = re.fullmatch(r"([0-9]+(?:[.,][0-9]+)?)\s*([^\W\d_]+)(?:\s.*)?", raw)
     if not match:
         raise IncidentError(
             f"cannot read loss {text!r}: write an amount and a currency or time unit, "
@@ -72,7 +86,7 @@ def parse_loss(text: str) -> Loss:
     lowered = unit.lower()
     if lowered in _TIME_UNITS:
         return Loss(amount, _TIME_UNITS[lowered])
-    if len(unit) == 3:
+    if len(unit) == 3 and unit.isascii():
         return Loss(amount, unit.upper())
     raise IncidentError(
         f"unknown unit {unit!r} in loss {text!r}: use a 3-letter currency code (EUR, USD) "
@@ -166,6 +180,8 @@ def incident_from_mapping(data: Mapping[str, Any]) -> Incident:
     for name in _FIELDS:
         if name in values and name not in ("loss", "prior_failures"):
             values[name] = str(values[name]).strip()
+    if "fix_status" in values:
+        values["fix_status"] = _fix_status(values["fix_status"], facts)
     if isinstance(values.get("loss"), str | int | float):
         values["loss"] = parse_loss(str(values["loss"]))
     if "prior_failures" in values:
@@ -178,6 +194,21 @@ def incident_from_mapping(data: Mapping[str, Any]) -> Incident:
         if values["prior_failures"] < 0:
             raise IncidentError("prior_failures cannot be negative")
     return Incident(**values, facts=facts)
+
+
+def _fix_status(value: str, facts: dict[str, str]) -> str:
+    """`fixed`/`investigating`, from those words in five languages or from a description of
+    what was done (kept as the `done` fact). A single unknown word is a mistake, not a fix."""
+    lowered = value.strip().lower()
+    if lowered in _FIXED_WORDS:
+        return "fixed"
+    if lowered in _OPEN_WORDS:
+        return "investigating"
+    if len(lowered.split()) < 2 and not re.search(r"[\u3400-\u9fff]{3}", lowered):
+        raise IncidentError(f"unknown fix_status {value!r}: use one of "
+                            f"{', '.join(FIX_STATUSES)}, or describe what was done")
+    facts.setdefault("done", value.strip())
+    return "fixed"
 
 
 def read_incident_file(path: Path) -> dict[str, Any]:

@@ -210,3 +210,32 @@ def test_a_capped_offer_says_so_honestly(write):
     draft = write("wrong bank account", loss=parse_loss("200 EUR"), max_compensation="150 EUR")
     offer = next(p.text for p in draft.paragraphs if p.step == "compensation")
     assert "150 EUR" in offer and "most our policy" in offer
+
+
+@pytest.mark.parametrize(("text", "amount", "unit"), [
+    ("6,5 horas", "6.5", "hours"), ("2 giorni di lavoro", "2", "days"),
+    ("3,5 часа", "3.5", "hours"),
+    ("3小时", "3", "hours"), ("€120", "120", "EUR"), ("2 días", "2", "days"),
+])
+def test_a_loss_reads_time_units_in_five_languages(text, amount, unit):
+    from decimal import Decimal
+
+    from composer.incident import parse_loss
+
+    assert parse_loss(text) == parse_loss(f"{amount} {unit}")
+    assert parse_loss(text).amount == Decimal(amount) and parse_loss(text).unit == unit
+
+
+@pytest.mark.parametrize(("status", "expected", "done"), [
+    ("Resolved", "fixed", None), ("восстановлено", "fixed", None),
+    ("in corso", "investigating", None),
+    ("rolled back the release and added a canary", "fixed",
+     "rolled back the release and added a canary"),
+    ("已回滚到 3.1.4", "fixed", "已回滚到 3.1.4"),
+])
+def test_a_fix_status_in_the_leads_words_is_understood(status, expected, done):
+    from composer.incident import incident_from_mapping
+
+    incident = incident_from_mapping({"text": "the site was down", "fix_status": status})
+    assert incident.fix_status == expected
+    assert incident.facts.get("done") == done
