@@ -55,7 +55,7 @@ class Proxy:
                     self._send(fault.status, payload, fault.headers)
                     return
                 status, payload = proxy._forward(self.path, raw)
-                if fault.truncate is not None or fault.body is not None:
+                if status == 200 and (fault.truncate is not None or fault.body is not None):
                     payload = _rewrite(payload, fault)
                 self._send(status, payload, fault.headers)
 
@@ -106,6 +106,7 @@ class Proxy:
 
 def _rewrite(payload: bytes, fault: Fault) -> bytes:
     data = json.loads(payload)
+    data["choices"][0]["finish_reason"] = "stop"  # the content is ours now, whatever its length
     message = data["choices"][0]["message"]
     if fault.body is not None:
         message["content"] = fault.body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -257,3 +258,34 @@ def test_compare_rejects_a_file_that_is_not_a_run(tmp_path):
     (tmp_path / "x.json").write_text("{\"a\": 1}")
     proc = run_cli("eval", "compare", str(tmp_path / "x.json"), str(tmp_path / "x.json"))
     assert proc.returncode == 2 and "not an eval run" in proc.stderr
+
+
+@pytest.mark.slow
+def test_a_model_eval_runs_concurrently_reports_tokens_and_reruns_from_the_cache(
+        llama_server, shipped_store, tmp_path):
+    """Through the real llama.cpp server: two cases at once, tokens counted and priced; the rerun
+    answers every call from the cache."""
+    cases = write_cases(tmp_path / "cases", "c.yaml", yaml.safe_dump([BANK, {
+        **BANK, "id": "en-wrong-bank-2", "incident": {**BANK["incident"], "loss": "90 EUR"},
+        "expect": {**BANK["expect"], "compensation": {"type": "refund"}}}]))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+
+    def run(name: str) -> dict:
+        proc = subprocess.run(
+            [sys.executable, "-m", "composer", "eval", "run", "--cases", str(cases), "--store",
+             str(shipped_store.path), "--base-url", llama_server, "--concurrency", "2",
+             "--json", str(tmp_path / name)], capture_output=True, text=True, env=env,
+            timeout=1200)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        return json.loads((tmp_path / name).read_text())
+
+    first = run("first.json")
+    assert first["run"]["concurrency"] == 2 and first["run"]["backend"] == "openai"
+    assert first["scorecard"]["errors"] == 0
+    assert first["scorecard"]["tokens"]["in"] > 0 and first["scorecard"]["tokens"]["out"] > 0
+    assert first["scorecard"]["tokens"]["cached_calls"] == 0
+    assert first["scorecard"]["cost"]["priced"]  # gpt-4o-mini, the default name, is in the table
+    again = run("again.json")
+    assert again["scorecard"]["tokens"]["cached_calls"] >= len(first["cases"])
+    assert [c["body"] for c in again["cases"]] == [c["body"] for c in first["cases"]]
