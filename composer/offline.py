@@ -267,7 +267,8 @@ def write_offline(plan: Plan) -> EmailOut:
     add("compensation", *offer)
     add("closing", say(book["closing"][tone], "closing"))
 
-    named = plan.incident.channel in (None, "reply")
+    # A known customer is greeted by name on any channel; a mailing to many greets everyone.
+    named = bool(plan.incident.customer) or plan.incident.channel in (None, "reply")
     greeting = say(book["greeting"]["named" if named else "everyone"][tone], "greeting")
     sign_off = "\n".join([
         say(book["signoff"][tone], "signoff"), values["sender"], values["company"],
