@@ -4,17 +4,27 @@ The index is content-addressed: a pointer collection names the live cards collec
 of the knowledge it was built from, and the embedder that built it. A build writes a fresh
 collection and only then flips the pointer, so a failed or interrupted build leaves the previous
 index in use. Local builds also take a file lock so concurrent builds never interleave.
+
+Readers (`compose`, `kb search`) do not wait for a build in progress. A local reader holds a
+shared lock on the lease file of the collection it opened (`.leases/<collection>.lock`) for as
+long as it uses it; a build drops a replaced collection only once it can take that lease
+exclusively, so a rebuild never pulls an index from under a reader. A replaced collection a
+reader still holds is left for a later build to drop. Where there are no leases (a Chroma
+server, or a platform without `fcntl`), a build keeps the collection it replaced until the next
+build instead.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import sys
 import time
 import uuid
+import weakref
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -23,11 +33,21 @@ from composer.errors import ComposerError
 from composer.knowledge import CATEGORIES, CHANNEL_TAGS, SEVERITY_TAGS, Card, Knowledge
 from composer.progress import progress_bar
 
+try:
+    import fcntl
+except ImportError:  # Windows: no shared file locks, so no leases (see the module docstring)
+    fcntl = None  # type: ignore[assignment]
+
 POINTER = "apology-composer-index"
 PREFIX = "cards-"
 # Bump when card_texts() changes, so existing indexes are rebuilt.
 TEXT_RECIPE = "multi:situation|body|phrasings.v2"
 APP_NAME = "apology-composer"
+LEASES = ".leases"
+# How long a build waits for another build of the same store (builds take ~15 s, far more on a
+# loaded machine), and how long a finished build waits for readers of the index it replaced.
+BUILD_LOCK_WAIT = 600.0
+READER_WAIT = 15.0
 
 
 class StoreError(ComposerError):
@@ -153,10 +173,20 @@ def connect(config: StoreConfig):
 
 
 def read_pointer(client) -> IndexInfo | None:
-    try:
-        pointer = client.get_collection(POINTER)
-    except Exception:
-        return None
+    """What the pointer names, or None for a store without one. Any other failure (say, the
+    database busy under another process's write) is retried, then raised: taking it for "no
+    index" would have a reader rebuild a store that has one."""
+    for attempt in range(5):
+        try:
+            pointer = client.get_collection(POINTER)
+            break
+        except Exception as exc:
+            if type(exc).__name__ == "NotFoundError" or "does not exist" in str(exc):
+                return None
+            if attempt == 4:
+                reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+                raise StoreError(f"cannot read the index pointer ({reason})") from exc
+            time.sleep(0.2 * (attempt + 1))
     meta = pointer.metadata or {}
     if "collection" not in meta:
         return None
@@ -175,16 +205,109 @@ def _write_pointer(client, info: IndexInfo) -> None:
     pointer.modify(metadata=asdict(info))
 
 
-def _lock(config: StoreConfig):
-    """An exclusive lock for a local store; a Chroma server is left to its own consistency."""
-    from contextlib import nullcontext
-
+def _lock(config: StoreConfig, progress: bool = False):
+    """An exclusive build lock for a local store; a Chroma server is left to its own consistency."""
     if config.path is None:
-        return nullcontext()
-    from filelock import FileLock
+        return contextlib.nullcontext()
+    return _build_lock(config.path, progress)
 
-    config.path.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(config.path / ".build.lock"), timeout=120)
+
+@contextlib.contextmanager
+def _build_lock(path: Path, progress: bool):
+    from filelock import FileLock, Timeout
+
+    path.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path / ".build.lock"), thread_local=False)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        if progress:
+            print(f"waiting for another build of the store at {path} to finish", file=sys.stderr)
+        try:
+            lock.acquire(timeout=BUILD_LOCK_WAIT)
+        except Timeout:
+            raise StoreError(
+                f"another build of the store at {path} has been running for over "
+                f"{BUILD_LOCK_WAIT:.0f} s: try again when it finishes"
+            ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _lease_path(config: StoreConfig, name: str) -> Path | None:
+    if config.path is None or fcntl is None:
+        return None
+    return config.path / LEASES / f"{name}.lock"
+
+
+class _Lease:
+    """A shared lock on one collection's lease file, held while a reader may query it.
+
+    It is released by `release()` or when the lease is garbage-collected (closing the file
+    drops the lock, whichever thread does it); a process that dies releases it too."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._release = None
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            # Blocks only while a build holds it exclusively to drop a replaced collection; the
+            # caller then finds that collection gone and follows the pointer to its successor.
+            fcntl.flock(fd, fcntl.LOCK_SH)
+        except BaseException:
+            os.close(fd)
+            raise
+        self._release = weakref.finalize(self, os.close, fd)
+
+    def release(self) -> None:
+        if self._release is not None:
+            self._release()
+
+
+def _drop_if_unread(client, config: StoreConfig, name: str) -> bool:
+    """Drop a cards collection unless a reader holds its lease; True if it is gone."""
+    path = _lease_path(config, name)
+    if path is None:
+        _drop(client, name)
+        return True
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # a reader has it open
+            return False
+        _drop(client, name)
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return True
+    finally:
+        os.close(fd)
+
+
+def _drop_replaced(client, config: StoreConfig, keep: set[str], wait: float = 0.0) -> list[str]:
+    """Drop the cards collections not in `keep` (replaced indexes, and the remains of killed
+    builds), waiting up to `wait` seconds for their readers; return the ones still held.
+    Call it under the build lock only, so it never sees a collection being built."""
+    deadline = time.monotonic() + wait
+    pending = [name for name in _index_collections(client) if name not in keep]
+    while True:
+        pending = [name for name in pending if not _drop_if_unread(client, config, name)]
+        if not pending or time.monotonic() >= deadline:
+            break
+        time.sleep(0.2)
+    leases = config.path / LEASES if config.path is not None else None
+    if leases is not None and leases.is_dir():  # lease files of collections long gone
+        live = set(_index_collections(client))
+        for path in leases.glob(f"{PREFIX}*.lock"):
+            if path.stem not in live:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+    return pending
 
 
 def _is_current(info: IndexInfo | None, knowledge: Knowledge, embedder: str) -> bool:
@@ -231,7 +354,7 @@ def build_index(
 
     knowledge = knowledge or shipped_knowledge()
     started = time.perf_counter()
-    with _lock(config):
+    with _lock(config, progress):
         try:
             client = connect(config)
             info = read_pointer(client)
@@ -241,6 +364,9 @@ def build_index(
             broken = _move_aside(config.path / "chroma")
             print(f"moved the unreadable store aside to {broken}", file=sys.stderr)
             client, info = connect(config), None
+        live = {info.collection} if info is not None else set()
+        if info is not None:  # drop what earlier builds had to leave to their readers
+            _drop_replaced(client, config, live)
         embedder_name = config.embedder or (info.embedder if info else DEFAULT_EMBEDDER)
         if not force and _is_current(info, knowledge, embedder_name):
             assert info is not None
@@ -276,10 +402,11 @@ def build_index(
                     "the previous index is still in use"
                 ) from exc
             raise
-        for old in client.list_collections():
-            old_name = getattr(old, "name", old)
-            if old_name.startswith(PREFIX) and old_name != name:
-                _drop(client, old_name)
+        # The swap is done: readers from now on open `name`. Readers of the replaced index keep
+        # it until they let go (one that holds on longer is left for the next build); without
+        # leases, it is kept until the next build for readers that resolved the old pointer.
+        keep = {name} if _lease_path(config, name) is not None else {name} | live
+        _drop_replaced(client, config, keep, wait=READER_WAIT)
     return BuildResult(
         True, len(knowledge.cards), embedder.ident, time.perf_counter() - started, config.location
     )
@@ -292,12 +419,20 @@ def _drop(client, name: str) -> None:
 
 @dataclass
 class OpenIndex:
-    """A live cards collection, the embedder that must query it, and what it was built from."""
+    """A live cards collection, the embedder that must query it, and what it was built from.
+
+    While it is alive it holds the collection's lease, so no rebuild drops the collection."""
 
     collection: object
     embedder: Embedder
     info: IndexInfo
     stale: bool = False
+    lease: _Lease | None = field(default=None, repr=False, compare=False)
+
+    def close(self) -> None:
+        """Let rebuilds drop this collection now rather than when this object is collected."""
+        if self.lease is not None:
+            self.lease.release()
 
 
 def open_index(
@@ -307,6 +442,10 @@ def open_index(
     from composer.knowledge import shipped_knowledge
 
     knowledge = knowledge or shipped_knowledge()
+    if config.path is not None and not (config.path / "chroma" / "chroma.sqlite3").is_file():
+        # A new store: create it under the build lock, so concurrent first uses never both
+        # initialise Chroma's database.
+        build_index(config, progress=progress, knowledge=knowledge)
     client = connect(config)
     info = read_pointer(client)
     if info is not None and config.embedder and config.embedder != info.embedder:
@@ -327,21 +466,38 @@ def open_index(
             stale = True
         client = connect(config)
         info = read_pointer(client)
-    assert info is not None
-    embedder = get_embedder(info.embedder)
-    try:
-        collection = client.get_collection(info.collection, embedding_function=embedder)
-    except Exception:
-        # A concurrent rebuild may have swapped the index between our two reads: follow it.
-        info = read_pointer(client) or info
+    if info is None:
+        raise StoreError(
+            f"the store at {config.location} has no index: build it with: {config.rebuild_hint()}"
+        )
+    return _open_live(client, config, info, stale)
+
+
+def _open_live(client, config: StoreConfig, info: IndexInfo, stale: bool) -> OpenIndex:
+    """Lease the collection the pointer names, then open it. A rebuild may swap the pointer and
+    drop that collection between our read of the pointer and our lease: then it is gone, and
+    the pointer names its successor, so follow it (a rebuild finishes at most every few
+    seconds, so a few turns suffice)."""
+    for _ in range(5):
+        lease = _Lease(_lease_path(config, info.collection))
+        embedder = get_embedder(info.embedder)
         try:
             collection = client.get_collection(info.collection, embedding_function=embedder)
         except Exception as exc:
-            raise StoreError(
-                f"the index collection {info.collection!r} is missing from {config.location}: "
-                f"rebuild it with: {config.rebuild_hint()}"
-            ) from exc
-    return OpenIndex(collection, embedder, info, stale)
+            lease.release()
+            newer = read_pointer(client)
+            if newer is None or newer.collection == info.collection:
+                raise StoreError(
+                    f"the index collection {info.collection!r} is missing from "
+                    f"{config.location}: rebuild it with: {config.rebuild_hint()}"
+                ) from exc
+            info = newer
+            continue
+        return OpenIndex(collection, embedder, info, stale, lease)
+    raise StoreError(
+        f"the index at {config.location} kept changing while it was opened (is a script "
+        "rebuilding it in a loop?): try again"
+    )
 
 
 def index_stats(config: StoreConfig, knowledge: Knowledge | None = None) -> dict:
@@ -349,7 +505,8 @@ def index_stats(config: StoreConfig, knowledge: Knowledge | None = None) -> dict
     from composer.knowledge import shipped_knowledge
 
     knowledge = knowledge or shipped_knowledge()
-    info = read_pointer(connect(config))
+    client = connect(config)
+    info = read_pointer(client)
     languages = {file: doc.language for file, doc in knowledge.sources.items()}
     return {
         "location": config.location,
@@ -363,5 +520,13 @@ def index_stats(config: StoreConfig, knowledge: Knowledge | None = None) -> dict
         "by_source_language": dict(Counter(languages[c.source.file] for c in knowledge.cards)),
         "by_source": dict(Counter(card.source.file for card in knowledge.cards)),
         "content_hash": knowledge.content_hash,
+        "index_collection": info.collection if info else None,
+        "index_collections": _index_collections(client),
     }
+
+
+def _index_collections(client) -> list[str]:
+    """Every cards collection in the store: the live one, plus any not yet dropped."""
+    names = (getattr(c, "name", c) for c in client.list_collections())
+    return sorted(name for name in names if name.startswith(PREFIX))
 
