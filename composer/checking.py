@@ -26,6 +26,7 @@ from composer import check_patterns as P
 from composer.errors import ComposerError
 from composer.incident import SEVERITIES, Incident
 from composer.lang import LANGUAGE_NAMES, SUPPORTED, detect_language
+from composer.schema import FILL_IN
 from composer.triage import triage
 
 RUBRIC_VERSION = "1"
@@ -321,7 +322,6 @@ def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
 
 # Case-sensitive: "TODO" is a placeholder, "todo el equipo" is Spanish.
 _PLACEHOLDERS = tuple(re.compile(p) for p in P.PLACEHOLDERS)
-_COMPOSER_FILL = re.compile(r"\[\[[^\]]*\]\]")
 
 
 def _table(table: dict[str, list[str]], lang: str) -> tuple[re.Pattern[str], ...]:
@@ -816,7 +816,7 @@ def _check_supported(
     # The composer's own [[fill-ins]] are slots of a draft the sender completes; they are still
     # flagged as placeholders_left but do not cost the draft its steps.
     unexplained = policy | {
-        s for s in sentences if _any(_PLACEHOLDERS, _COMPOSER_FILL.sub("", s))
+        s for s in sentences if _any(_PLACEHOLDERS, FILL_IN.sub("", s))
     }
     found["explanation"] = [s for s in found["explanation"] if s not in unexplained]
     apology_sentences = set(found["regret"])

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from composer.schema import FILL_IN
 
 STEPS = ("regret", "impact", "explanation", "responsibility", "remedy")
 STATUSES = ("error", "fail", "pass")
@@ -33,7 +34,6 @@ LANGUAGE_NAMES = {
 # Latency moves from run to run on the same code; smaller relative changes are reported as "same".
 LATENCY_NOISE = 0.05
 _EPS = 1e-9
-_FILL_IN = re.compile(r"\[\[[^\[\]\n]{1,80}\]\]")
 
 
 @dataclass(frozen=True)
@@ -296,7 +296,7 @@ def _e(value: Any) -> str:
 
 def _mark_fill_ins(escaped: str) -> str:
     """Highlight [[placeholders]] in already-escaped text: they must be filled before sending."""
-    return _FILL_IN.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
+    return FILL_IN.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
 
 
 def _hue(value: float) -> float:

@@ -27,7 +27,8 @@ from decimal import Decimal
 from typing import Any
 
 from composer import lang as _lang
-from composer.lang import detect_language
+from composer.lang import CYRILLIC, HAN, detect_language
+from composer.schema import FILL_IN
 
 # --- normalisation -----------------------------------------------------------------------------
 
@@ -508,10 +509,7 @@ def _keep_statements(line: str) -> str:
 WARNING = "the incident contains instructions to the model; they were treated as data"
 
 _WORDS = re.compile(r"[^\W_]+", re.UNICODE)
-_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
-_FILL = re.compile(r"\[\[[^\]]*\]\]")
 _URLISH = re.compile(r"https?://\S+|\S+@\S+\.\w+|www\.\S+")
 LEAK_NGRAM = 8
 # Words from the prompts that have no place in an email to a customer.
@@ -560,7 +558,7 @@ def _email_parts(email: Any) -> tuple[str, list[str], str]:
 
 
 def _letters_only(text: str, plan: Any) -> str:
-    text = _FILL.sub(" ", text)
+    text = FILL_IN.sub(" ", text)
     text = _URLISH.sub(" ", text)
     for value in getattr(plan, "facts", {}).values():  # names and causes may be in any language
         if value and len(value) < 80:
@@ -578,7 +576,7 @@ def _latin_scores(text: str) -> dict[str, float]:
 
 def _wrong_language(text: str, expected: str) -> str | None:
     """The language `text` is in when that is confidently not `expected`, else None."""
-    han, cyr, latin = (len(r.findall(text)) for r in (_HAN, _CYRILLIC, _LATIN))
+    han, cyr, latin = (len(r.findall(text)) for r in (HAN, CYRILLIC, _LATIN))
     letters = han + cyr + latin
     if letters < 4:
         return None
@@ -615,7 +613,7 @@ def _language_problems(email: Any, plan: Any) -> list[str]:
         return problems
     for text in paragraphs:
         cleaned = _letters_only(text, plan)
-        if len(_WORDS.findall(cleaned)) < 8 and len(_HAN.findall(cleaned)) < 12:
+        if len(_WORDS.findall(cleaned)) < 8 and len(HAN.findall(cleaned)) < 12:
             continue
         wrong = _wrong_language(cleaned, expected)
         if wrong:
@@ -633,7 +631,7 @@ def _ngrams(text: str, n: int) -> set[tuple[str, ...]]:
     # Chinese has no spaces: each Han character counts as a word.
     tokens: list[str] = []
     for word in words:
-        tokens.extend(list(word) if _HAN.search(word) else [word])
+        tokens.extend(list(word) if HAN.search(word) else [word])
     return {tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
 
 

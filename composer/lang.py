@@ -50,10 +50,10 @@ _ACCENT_HINTS = {
     "pt": "ãõç",
 }
 
-_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af]")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+HANGUL = re.compile(r"[\uac00-\ud7af]")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
 _WORD = re.compile(r"[a-zà-ÿñ']+")
@@ -63,9 +63,9 @@ def detect_language(text: str) -> str | None:
     """Return an ISO 639-1 code for `text`, or None when it has no letters at all."""
     counts = {
         "ja": len(_KANA.findall(text)),
-        "ko": len(_HANGUL.findall(text)),
-        "zh": len(_HAN.findall(text)),
-        "ru": len(_CYRILLIC.findall(text)),
+        "ko": len(HANGUL.findall(text)),
+        "zh": len(HAN.findall(text)),
+        "ru": len(CYRILLIC.findall(text)),
         "ar": len(_ARABIC.findall(text)),
         "latin": len(_LATIN.findall(text)),
     }

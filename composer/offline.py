@@ -15,10 +15,9 @@ from typing import Any
 
 from composer.lang import detect_language
 from composer.plan import Plan, phrasebook
-from composer.schema import EmailOut, Paragraph
+from composer.schema import FILL_IN, EmailOut, Paragraph
 
 MIN_QUOTED_WORDS, MAX_QUOTED_WORDS = 4, 25
-_FILL = re.compile(r"\[\[[^\]]+\]\]")
 # A note that asks something, quotes a draft or talks about writing is for us, not the customer.
 _NOT_A_STATEMENT = re.compile(
     r"[?？«»“”„「」『』\"]|(?:^|\s)'|\b(draft|bozza|borrador|write|reply|scriver\w*|rispond\w*|"
@@ -292,4 +291,4 @@ def _flagged(sentence: str, language: str) -> bool:
 
 def fill_ins_in(text: str) -> list[str]:
     """The [[fill-ins]] left in a text, in order of first appearance."""
-    return list(dict.fromkeys(_FILL.findall(text)))
+    return list(dict.fromkeys(FILL_IN.findall(text)))

@@ -6,9 +6,13 @@ validation with a message that names the field.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+# A fact the sender must still supply, written into the email as [[what is missing]].
+FILL_IN = re.compile(r"\[\[[^\[\]\n]+\]\]")
 
 Step = Literal[
     "regret", "impact", "explanation", "responsibility", "remedy", "compensation", "closing",
