@@ -321,7 +321,8 @@ def compose(
         draft.rejected = best
         draft.revisions = best.revisions
         message = (f"the {chosen.name} draft was refused ({'; '.join(best.refused)}); this is "
-                   "the offline draft instead")
+                   "the offline draft instead (the model's draft is under "
+                   "'rejected_model_draft' in --json)")
         fall_back(message)
         if strict:
             raise FallbackError(message, draft)
