@@ -381,19 +381,17 @@ def eval_run(
     """Compose and check every eval case; print the scorecard, write JSON/HTML, apply a gate."""
     from platformdirs import user_cache_path
 
-    from composer.retrieval import Retriever
-    from composer.suite import load_cases, load_gate, load_prices, run_suite
+    from composer.suite import load_gate, load_prices, run_suite
 
-    load_cases(cases)  # a bad case file fails before the store opens
     thresholds = load_gate(gate) if gate else None
     price_table = load_prices(prices)
     if prompts is not None and not prompts.is_dir():
         raise ComposerError(f"--prompts {prompts}: not a directory laid out like prompts/")
     to_stdout = json_out is not None and str(json_out) == "-"
-    retriever = Retriever.open(_store(store, chroma_url, None), progress=not to_stdout)
-    result = run_suite(
+    result = run_suite(  # reads the cases before it opens the store: a bad file fails fast
         cases, backend=backend, model=model, base_url=base_url, timeout=timeout,
-        concurrency=concurrency, retriever=retriever, prompts=prompts, gate=thresholds,
+        concurrency=concurrency, store=_store(store, chroma_url, None), prompts=prompts,
+        gate=thresholds,
         prices=price_table, progress=not to_stdout,
         cache_dir=None if no_cache else user_cache_path("apology-composer") / "responses",
     )

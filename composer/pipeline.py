@@ -317,27 +317,22 @@ def compose(
             candidate.warnings = best.warnings
             best, best_email = candidate, email
     best.revisions = sum(1 for r in rounds if r.purpose == "revise")
-    if best.refused:
-        draft.rejected = best
-        draft.revisions = best.revisions
-        message = (f"the {chosen.name} draft was refused ({'; '.join(best.refused)}); this is "
-                   "the offline draft instead (the model's draft is under "
-                   "'rejected_model_draft' in --json)")
-        fall_back(message)
-        if strict:
-            raise FallbackError(message, draft)
-        return draft
     missed = best.missing_steps()
-    if len(missed) >= MAX_MISSING_STEPS:
-        draft.rejected = best
-        draft.revisions = best.revisions
-        return fall_back(
-            f"the {chosen.name} draft still misses {', '.join(missed)} after {best.revisions} "
-            "revision(s); this is the offline draft instead (the model's draft is under "
-            "'rejected_model_draft' in --json)"
-        )
-    best.rounds = rounds
-    return best
+    if best.refused:
+        why = f"was refused ({'; '.join(best.refused)})"
+    elif len(missed) >= MAX_MISSING_STEPS:
+        why = f"still misses {', '.join(missed)} after {best.revisions} revision(s)"
+    else:
+        best.rounds = rounds
+        return best
+    draft.rejected = best
+    draft.revisions = best.revisions
+    message = (f"the {chosen.name} draft {why}; this is the offline draft instead (the model's "
+               "draft is under 'rejected_model_draft' in --json)")
+    fall_back(message)
+    if strict and best.refused:  # a refused draft is a failure; a weak one is the checker's call
+        raise FallbackError(message, draft)
+    return draft
 
 
 @dataclass
