@@ -397,16 +397,17 @@ def eval_run(
     )
     data = result.as_dict()
     summary = result.markdown()
-    if to_stdout:
-        out.print_json(json.dumps(data, ensure_ascii=False))
-    else:
-        print(summary)
-        if json_out is not None:
-            _write(json_out, json.dumps(data, ensure_ascii=False, indent=1))
+    # Files first: a reader that closes stdout early (`| head`) must not cost the results.
+    if json_out is not None and not to_stdout:
+        _write(json_out, json.dumps(data, ensure_ascii=False, indent=1))
     if report is not None:
         _write(report, result.html())
     if markdown is not None:
         _write(markdown, summary)
+    if to_stdout:
+        out.print_json(json.dumps(data, ensure_ascii=False))
+    else:
+        print(summary)
     if not result.gate_passed:
         failed = [c["metric"] for c in data["scorecard"]["gate"]["checks"] if not c["passed"]]
         err.print(f"[red]gate failed:[/] {', '.join(failed)}")
