@@ -145,13 +145,14 @@ class OpenAIBackend:
                     "(llama.cpp, Ollama, vLLM); the offline default needs no key"
                 )
             key = "no-key-needed"
-        import httpx
         import openai
 
         self._openai = openai
+        # openai.Timeout is the client's own type (httpx.Timeout in 1.x, httpx2.Timeout in 3.x):
+        # never build one from an HTTP library the client may no longer use.
         self.client = openai.OpenAI(  # an explicit URL: the client would read the env itself
             api_key=key, base_url=self.base_url or OPENAI_URL, max_retries=max_retries,
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            timeout=openai.Timeout(timeout, connect=min(timeout, 10.0)),
         )
         self.mode = _MODES[0]
         self._mode_known = False  # until the server accepts a mode, a refusal means "try next"

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -26,6 +26,7 @@ from composer import check_patterns as P
 from composer.errors import ComposerError
 from composer.incident import SEVERITIES, Incident
 from composer.lang import LANGUAGE_NAMES, SUPPORTED, detect_language
+from composer.money import find_money
 from composer.schema import FILL_IN
 from composer.triage import triage
 
@@ -524,56 +525,12 @@ def warm_up() -> bool:
 
 # --- compensation ------------------------------------------------------------------------------
 
-_CURRENCY = {
-    "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
-    "$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "dólares": "USD",
-    "dollari": "USD", "£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP",
-    "¥": "CNY", "元": "CNY", "块": "CNY", "人民币": "CNY", "yuan": "CNY", "rmb": "CNY",
-    "cny": "CNY", "₽": "RUB", "rub": "RUB", "руб": "RUB", "рублей": "RUB", "рубля": "RUB",
-    "рубль": "RUB", "р.": "RUB",
-}
-_NUM = r"\d{1,3}(?:[ .,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
-_CUR_AFTER = (
-    r"€|\$|£|¥|₽|eur(?:os?)?\b|usd\b|dollars?\b|dólares\b|dollari\b|gbp\b|pounds?\b|rub\b|"
-    r"руб(?:лей|ля|ль|\.)?|р\.|元|块|人民币|yuan\b|rmb\b|cny\b"
-)
-_MONEY_BEFORE = re.compile(rf"(?P<cur>[€$£¥₽]|\bEUR|\bUSD|\bGBP|\bRUB|\bCNY)\s?(?P<num>{_NUM})",
-                           re.IGNORECASE)
-_MONEY_AFTER = re.compile(rf"(?P<num>{_NUM})\s?(?P<cur>{_CUR_AFTER})", re.IGNORECASE)
 _PERCENT = re.compile(r"(?P<num>\d{1,3}(?:[.,]\d+)?)\s?%|百分之(?P<zh>\d{1,3})")
 
 
-def _parse_number(raw: str) -> Decimal | None:
-    raw = raw.replace(" ", "")
-    if "," in raw and "." in raw:
-        decimal_sep = "," if raw.rfind(",") > raw.rfind(".") else "."
-        raw = raw.replace("." if decimal_sep == "," else ",", "").replace(",", ".")
-    elif raw.count(",") + raw.count(".") >= 1:
-        sep = "," if "," in raw else "."
-        head, _, tail = raw.rpartition(sep)
-        thousands = len(tail) == 3 and bool(head)
-        raw = raw.replace(sep, "") if thousands else head.replace(sep, "") + "." + tail
-    try:
-        return Decimal(raw)
-    except InvalidOperation:
-        return None
-
-
 def find_amounts(sentence: str) -> list[tuple[Decimal, str]]:
-    """Money amounts with ISO currency, language-independent (digits and currency marks)."""
-    found: list[tuple[Decimal, str]] = []
-    spans: list[tuple[int, int]] = []
-    for regex in (_MONEY_BEFORE, _MONEY_AFTER):
-        for match in regex.finditer(sentence):
-            if any(a < match.end() and match.start() < b for a, b in spans):
-                continue
-            number = _parse_number(match.group("num"))
-            mark = match.group("cur")
-            currency = _CURRENCY.get(mark.lower().rstrip(), mark.upper())
-            if number is not None:
-                found.append((number, currency))
-                spans.append(match.span())
-    return found
+    """Money amounts with ISO currency, language-independent (the one money reader)."""
+    return [(f.quantity.amount, f.quantity.unit) for f in find_money(sentence)]
 
 
 def find_offers(sentences: list[str], lang: str) -> list[Offer]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -158,10 +159,15 @@ def root(
 def _show_draft(draft, as_json: bool, explain: bool, render) -> None:
     for warning in draft.warnings:
         err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
-    if as_json:
-        out.print_json(json.dumps(draft.as_dict(explain=explain), ensure_ascii=False))
-    else:
-        render(draft, out, explain=explain)
+    try:
+        if as_json:
+            out.print_json(json.dumps(draft.as_dict(explain=explain), ensure_ascii=False))
+        else:
+            render(draft, out, explain=explain)
+    except Exception:
+        # The draft is made: the lead keeps it as plain text even if showing it in full fails.
+        print(f"{draft.subject}\n\n{draft.body}", flush=True)
+        raise
 
 
 def _store(store: Path | None, chroma_url: str | None, embedder: str | None):
@@ -435,6 +441,130 @@ def eval_compare(
         raise typer.Exit(1)
 
 
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; anything but "
+                                      "loopback needs COMPOSER_API_TOKEN.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (0: any free).")
+                    ] = 8000,
+    backend: Annotated[
+        str | None, typer.Option("--backend", help="offline or openai (default as compose).")
+    ] = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=1, help="Seconds to wait for a model answer.")
+    ] = 20.0,
+    request_timeout: Annotated[
+        float, typer.Option("--request-timeout", min=1, help="Seconds before a request is "
+                            "answered 504.")
+    ] = 60.0,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, max=32, help="Drafts at once (default: 1 "
+                                 "offline, 4 with a model).", show_default=False)
+    ] = None,
+    access_log: Annotated[bool, typer.Option("--access-log", help="Log every request.")] = False,
+    store: StoreOpt = None,
+    chroma_url: ChromaUrlOpt = None,
+) -> None:
+    """Serve the HTTP API (/v1/drafts, /v1/checks, /v1/cards) and the web page at /."""
+    try:  # lazily: `compose --incident` never imports FastAPI
+        from composer.service import serve
+    except ImportError as exc:
+        raise ComposerError(f"compose serve needs the serve extra ({exc.name} is missing): "
+                            "pip install 'apology-composer[serve]'") from None
+
+    serve(host, port, _store(store, chroma_url, None), backend=backend, model=model,
+          base_url=base_url, timeout=timeout, request_timeout=request_timeout,
+          workers=workers, access_log=access_log, announce=err.print)
+
+
+@app.command("batch")
+def batch_command(
+    customers: Annotated[
+        Path, typer.Option("--customers", help="CSV or JSONL: id, name, email, language, loss, "
+                           "prior_failures, plan, and any facts.")
+    ],
+    out_file: Annotated[
+        Path, typer.Option("--out", help="Drafts as JSONL, appended (resumable).")
+    ],
+    incident: Annotated[
+        str | None, typer.Option("--incident", help="What went wrong, for all of them.")
+    ] = None,
+    incident_file: Annotated[
+        Path | None, typer.Option("--incident-file", help="Incident as YAML/JSON; flags override.")
+    ] = None,
+    summary: Annotated[
+        Path | None, typer.Option("--summary", help="CSV summary (default: --out with .csv).",
+                                  show_default=False)
+    ] = None,
+    eml_dir: Annotated[
+        Path | None, typer.Option("--eml-dir", help="Also write one .eml draft per customer.")
+    ] = None,
+    tone: Annotated[str | None, typer.Option("--tone", help="formal, warm or playful.")] = None,
+    channel: Annotated[
+        str | None, typer.Option("--channel", help="reply, proactive or newsletter.")
+    ] = None,
+    company: Annotated[str | None, typer.Option("--company", help="Your company.")] = None,
+    sender: Annotated[str | None, typer.Option("--sender", help="Who signs the emails.")] = None,
+    severity: SeverityOpt = None,
+    loss: Annotated[
+        str | None, typer.Option("--loss", help="Loss for rows that give none.")
+    ] = None,
+    fact: Annotated[
+        list[str] | None, typer.Option("--fact", help="key=value for every draft (repeatable).")
+    ] = None,
+    max_compensation: Annotated[
+        str | None, typer.Option("--max-compensation", help="Policy cap, e.g. '50 EUR'.")
+    ] = None,
+    backend: Annotated[
+        str | None, typer.Option("--backend", help="offline or openai (default as compose).")
+    ] = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=1, help="Seconds to wait for a model answer.")
+    ] = 120.0,
+    revisions: Annotated[
+        int, typer.Option("--revisions", min=0, max=5, help="Revision rounds for model drafts.")
+    ] = 2,
+    store: StoreOpt = None,
+    chroma_url: ChromaUrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """One checked draft per affected customer. Rerun to resume; exit 1 if a row failed."""
+    from rich.markup import escape
+
+    from composer.backends import get_backend
+    from composer.batch import render_result, run_batch
+    from composer.incident import parse_fact, parse_loss, read_incident_file
+    from composer.retrieval import Retriever
+
+    if incident is None and incident_file is None:
+        raise ComposerError("give --incident TEXT or --incident-file FILE: what went wrong")
+    data = read_incident_file(incident_file) if incident_file is not None else {}
+    for key, value in [parse_fact(item) for item in fact or []]:
+        data[key] = value
+    flags = {"text": incident, "tone": tone, "channel": channel, "company": company,
+             "sender": sender, "severity": severity, "loss": loss}
+    data.update({k: v for k, v in flags.items() if v is not None})
+    cap = parse_loss(max_compensation) if max_compensation else None
+    chosen = get_backend(backend, model=model, base_url=base_url, timeout=timeout)
+    retriever = Retriever.open(_store(store, chroma_url, None), progress=not as_json)
+    result = run_batch(
+        data, customers, out_file, retriever=retriever, backend=chosen, max_compensation=cap,
+        summary=summary, eml_dir=eml_dir, revisions=revisions, progress=not as_json,
+        on_error=lambda e: err.print(f"[yellow]skipped[/] {escape(f'{customers}:{e}')}",
+                                     highlight=False, soft_wrap=True),
+    )
+    if as_json:
+        out.print_json(json.dumps(result.as_dict(), ensure_ascii=False))
+    else:
+        err.print(render_result(result))
+    if result.errors:
+        raise typer.Exit(1)
+
+
 def _read_run(path: Path) -> dict:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -472,7 +602,13 @@ def _usage_errors() -> tuple[type[Exception], ...]:
 
 
 def main() -> None:
-    """Console-script entry: user errors become one line on stderr and exit code 2."""
+    """Console-script entry: user errors become one line on stderr and exit code 2.
+
+    Anything unexpected is one line too (what failed, the likely fix, where the full trace was
+    written), unless `--debug` or COMPOSER_DEBUG=1 asks for the trace itself.
+    """
+    debug = "--debug" in sys.argv[1:] or os.environ.get("COMPOSER_DEBUG", "") not in ("", "0")
+    sys.argv[1:] = [arg for arg in sys.argv[1:] if arg != "--debug"]
     try:
         code = app(standalone_mode=False)
     except _usage_errors() as exc:  # an unknown flag, a value out of range
@@ -482,13 +618,63 @@ def main() -> None:
             err.print(f"[red]error:[/] {exc.format_message()} (see --help)",  # type: ignore[attr-defined]
                       highlight=False, soft_wrap=True)
         sys.exit(2)
-    except typer.Abort:
+    except (typer.Abort, KeyboardInterrupt):
         err.print("interrupted")
         sys.exit(130)
     except ComposerError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(2)
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            raise
+        _report_crash(exc)
+        sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _report_crash(exc: Exception) -> None:
+    """One line for an unexpected failure; the full trace goes to a file the user can attach."""
+    import traceback
+
+    command = " ".join(arg for arg in sys.argv[1:3] if not arg.startswith("-")) or "compose"
+    trace = "".join(traceback.format_exception(exc))
+    where = _write_trace(trace)
+    saved = (f"full trace in {where} (or rerun with --debug)" if where
+             else "rerun with --debug for the full trace")
+    from rich.markup import escape
+
+    reason = " ".join(str(exc).split())[:160] or "no message"
+    err.print(f"[red]error:[/] {escape(command)} failed unexpectedly: {type(exc).__name__}: "
+              f"{escape(reason)}. Likely fix: {_likely_fix(exc)}; {escape(saved)}.",
+              highlight=False, soft_wrap=True)
+
+
+def _likely_fix(exc: Exception) -> str:
+    if isinstance(exc, PermissionError):
+        return "check the permissions of the files and --store directory it uses"
+    if isinstance(exc, OSError):
+        return "check the paths you gave and that the disk has space"
+    if isinstance(exc, (ImportError, AttributeError, TypeError)):
+        return "a dependency may be at an untested version: reinstall with pip install -U " \
+               "apology-composer, or use the lock file (README: Tested versions)"
+    if isinstance(exc, MemoryError):
+        return "free some memory or use a smaller --concurrency"
+    return "this is a bug: please report it with the trace"
+
+
+def _write_trace(trace: str) -> Path | None:
+    """The trace in the user's log directory, else the temp directory; None if neither works."""
+    import tempfile
+    import time
+
+    from platformdirs import user_log_path
+
+    for directory in (user_log_path("apology-composer"), Path(tempfile.gettempdir())):
+        path = directory / f"composer-crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            path.write_text(trace, encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    return None

@@ -28,6 +28,7 @@ from typing import Any
 
 from composer import lang as _lang
 from composer.lang import CYRILLIC, HAN, detect_language
+from composer.money import AMOUNT
 from composer.schema import FILL_IN
 
 # --- normalisation -----------------------------------------------------------------------------
@@ -147,9 +148,7 @@ _UNSUPPORTED_LANGUAGE = re.compile(
     r"(?:французск|немецк|португальск|японск|корейск|арабск)\w*|по-(?:французски|немецки)|"
     r"法语|法文|德语|德文|日语|日文|葡萄牙语|韩语|阿拉伯语"
 )
-_MONEY = (r"\d[\d.,  ]*\s?(?:%|€|\$|£|¥|₽|eur\b|euro|usd\b|dollar|gbp\b|rub\b|руб|евро|"
-          r"доллар|欧元|美元|元|卢布)")
-_MONEY_BEFORE = r"(?:€|\$|£|¥|₽|eur|usd|gbp)\s?\d"
+_MONEY = AMOUNT  # the money reader's own pattern, so the guard sees what the checker sees
 
 _RULES: list[_Rule] = [
     # ignore / disregard the instructions or the rubric
@@ -274,22 +273,21 @@ _RULES: list[_Rule] = [
         rf"customer) (?:they get|they'll get|we'll give))\b\W+(?:[\w'’-]+\s+){{0,5}}?(?:(?:a |an )?"
         rf"(?:\d{{1,3}}\s?%|full|complete|total|100 ?percent|double|triple|free)\s+(?:refund|"
         rf"reimbursement|credit|compensation|money back|year|month|subscription)|{_MONEY}|"
-        rf"{_MONEY_BEFORE}|(?:a |an )?gift ?cards?|vouchers? (?:of|for|worth))",
+        rf"(?:a |an )?gift ?cards?|vouchers? (?:of|for|worth))",
         rf"{_IT_LEAD}(?:offri|offrimi|offrite|dai|dammi|date|regalami|prometti|promettete|"
         rf"concedi|garantisci|includi|"
         rf"regala|regalate|rimborsa|rimborsate)\b\W+(?:[\w'’-]+\s+){{0,5}}?(?:(?:un )?rimborso "
-        rf"(?:completo|totale|integrale|del)|{_MONEY}|{_MONEY_BEFORE}|(?:una )?(?:gift ?card|carta "
+        rf"(?:completo|totale|integrale|del)|{_MONEY}|(?:una )?(?:gift ?card|carta "
         rf"regalo|buono (?:regalo|da|di)))",
         rf"{_ES_LEAD}(?:ofrece|ofrezca|ofrezcan|ofreced|da|dale|dame|denle|denme|ofréceme|"
         rf"regálame|devuélveme|promete|prometa|concede|"
         rf"garantiza|incluye|regala|regálale|"
         rf"reembolsa)\b\W+(?:[\w'’-]+\s+){{0,5}}?(?:(?:un )?reembolso "
-        rf"(?:completo|total|[íi]ntegro|del)|{_MONEY}|{_MONEY_BEFORE}|(?:una )?(?:gift ?card|"
+        rf"(?:completo|total|[íi]ntegro|del)|{_MONEY}|(?:una )?(?:gift ?card|"
         rf"tarjeta regalo|vale|cup[óo]n))",
         rf"{_RU_LEAD}(?:предложи|предложите|дай|дайте|пообещай|пообещайте|верни|верните|подари|"
         rf"подарите|начисли|начислите|выплати|выплатите|компенсируй|компенсируйте)\s+"
         rf"(?:[\w'’-]+\s+){{0,5}}?(?:полн\w* (?:возврат|компенсац|сумм)\w*|{_MONEY}|"
-        rf"{_MONEY_BEFORE}|"
         rf"подарочн\w* (?:карт|сертификат)\w*|сертификат\w*)",
         rf"{_ZH_LEAD}(?:给|提供|承诺|赠送|送|补偿|退|退还|发放)[^。！？\n]{{0,10}}(?:全额退款|百分之百|"
         rf"\d{{1,3}}\s?%|礼品卡|代金券|购物卡|{_MONEY})",

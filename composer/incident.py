@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,6 +12,7 @@ import yaml
 
 from composer.errors import ComposerError
 from composer.lang import SUPPORTED
+from composer.money import MoneyError, Quantity, parse_quantity
 
 Severity = Literal["trivial", "low", "medium", "high", "critical"]
 SEVERITIES: tuple[str, ...] = ("trivial", "low", "medium", "high", "critical")
@@ -23,18 +23,6 @@ FIX_STATUSES: tuple[str, ...] = ("investigating", "fixed")
 
 MAX_INCIDENT_CHARS = 20_000
 
-_CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "CNY", "₽": "RUB"}
-_TIME_UNITS = {
-    "m": "minutes", "min": "minutes", "mins": "minutes", "minute": "minutes", "minutes": "minutes",
-    "minuto": "minutes", "minuti": "minutes", "minutos": "minutes", "минута": "minutes",
-    "минуты": "minutes", "минут": "minutes", "мин": "minutes", "分钟": "minutes",
-    "h": "hours", "hr": "hours", "hrs": "hours", "hour": "hours", "hours": "hours",
-    "ora": "hours", "ore": "hours", "hora": "hours", "horas": "hours", "час": "hours",
-    "часа": "hours", "часов": "hours", "小时": "hours", "个小时": "hours",
-    "d": "days", "day": "days", "days": "days", "giorno": "days", "giorni": "days",
-    "día": "days", "dia": "days", "días": "days", "dias": "days", "день": "days", "дня": "days",
-    "дней": "days", "天": "days",
-}
 # A fix status in the lead's own words: these mean fixed or still open; other text describes
 # what was done (kept as the `done` fact, and the problem counts as fixed).
 _FIXED_WORDS = {"fixed", "resolved", "solved", "done", "restored", "risolto", "ripristinato",
@@ -48,50 +36,20 @@ class IncidentError(ComposerError, ValueError):
     """Input that cannot describe an incident; the message says what to fix."""
 
 
-@dataclass(frozen=True)
-class Loss:
-    """What the customer lost: money (amount + ISO currency) or time (amount + unit)."""
-
-    amount: Decimal
-    unit: str
-
-    @property
-    def is_money(self) -> bool:
-        return self.unit not in _TIME_UNITS.values()
-
-    def __str__(self) -> str:
-        return f"{self.amount} {self.unit}"
+Loss = Quantity  # what the customer lost: money (ISO currency) or time (minutes/hours/days)
 
 
 def parse_loss(text: str) -> Loss:
-    """Parse `120 EUR`, `€120`, `99.50 usd`, `3h`, `2 days` into a Loss."""
-    raw = text.strip()
-    for symbol, code in _CURRENCY_SYMBOLS.items():
-        if raw.startswith(symbol) or raw.endswith(symbol):
-            raw = f"{raw.strip(symbol).strip()} {code}"
-    # The amount and its unit lead; words after them ("2 giorni di lavoro") are the lead's.
-    match = re.fullmatch(r"([0-9]+(?:[.,][0-9]+)?)\s*([^\W\d_]+)(?:\s.*)?", raw)
-    if not match:
-        raise IncidentError(
-            f"cannot read loss {text!r}: write an amount and a currency or time unit, "
-            "e.g. '120 EUR', '€120' or '3 hours'"
-        )
-    number, unit = match.groups()
+    """`120 EUR`, `USD 2,400`, `2.400,50 €`, `688元`, `3h`, `2 giorni di lavoro`, `三个半小时`."""
     try:
-        amount = Decimal(number.replace(",", "."))
-    except InvalidOperation as exc:  # pragma: no cover - the regex admits only numbers
-        raise IncidentError(f"cannot read the amount in {text!r}") from exc
-    if amount <= 0:
-        raise IncidentError(f"loss must be positive, got {text!r}")
-    lowered = unit.lower()
-    if lowered in _TIME_UNITS:
-        return Loss(amount, _TIME_UNITS[lowered])
-    if len(unit) == 3 and unit.isascii():
-        return Loss(amount, unit.upper())
-    raise IncidentError(
-        f"unknown unit {unit!r} in loss {text!r}: use a 3-letter currency code (EUR, USD) "
-        "or minutes/hours/days"
-    )
+        return parse_quantity(text)
+    except MoneyError as exc:
+        raise IncidentError(f"cannot read loss {text!r}: {_reason(exc)}") from None
+
+
+def _reason(exc: MoneyError) -> str:
+    message = str(exc)
+    return message.split(": ", 1)[1] if message.startswith("cannot read ") else message
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from composer.compensation import CompensationPlan
 from composer.errors import ComposerError
 from composer.incident import Incident
 from composer.knowledge import project_dir
+from composer.money import Quantity, format_money, format_number
 from composer.triage import Triage
 
 # Facts a phrasebook template may use; each is either known or a visible fill-in.
@@ -156,10 +157,10 @@ def build_plan(
     }
     facts.update({k: v for k, v in incident.facts.items() if k in FACT_FIELDS and v})
     if incident.loss is not None:
-        unit = book.get("units", {}).get(incident.loss.unit, incident.loss.unit)
-        amount_lost = incident.loss.amount
-        facts["loss"] = f"{amount_lost}{'' if triage.language == 'zh' else ' '}{unit}"
-    amount = compensation.amount_text()
+        facts["loss"] = _quantity_text(incident.loss, triage.language, book)
+    amount = (_quantity_text(Quantity(compensation.amount, compensation.unit), triage.language,
+                             book)
+              if compensation.amount is not None and compensation.unit else None)
     if amount:
         facts.setdefault("amount", amount)
         facts.setdefault("credit", amount)
@@ -174,3 +175,11 @@ def build_plan(
     return Plan(incident, triage, compensation, steps, facts, fill_ins,
                 list(dict.fromkeys([*cards, *step_cards])), prompts,
                 free_fact_roles(incident.facts))
+
+
+def _quantity_text(quantity: Quantity, lang: str, book: dict[str, Any]) -> str:
+    """Money and time as the customer writes them: `€149`, `2.400 USD`, `3 490 ₽`, `3,5 ore`."""
+    if quantity.is_money:
+        return format_money(quantity.amount, quantity.unit, lang)
+    unit = book.get("units", {}).get(quantity.unit, quantity.unit)
+    return f"{format_number(quantity.amount, lang)}{'' if lang == 'zh' else ' '}{unit}"

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from composer.money import CURRENCY_MARK
+
 KINDS: tuple[str, ...] = ("EMAIL", "PHONE", "IBAN", "CARD", "ACCOUNT", "ADDRESS", "NAME")
 
 _MASK = "\x00"  # stands in for text already taken, so later detectors cannot reuse it
@@ -48,12 +50,9 @@ def luhn_ok(digits: str) -> bool:
 
 # --- context tests shared by the number detectors -------------------------------------------------
 
-_CURRENCY_BEFORE = re.compile(r"(?:[€$£¥₽]|\b(?:EUR|USD|GBP|RUB|CNY|RMB|CHF|JPY))\s?$", re.I)
-_CURRENCY_AFTER = re.compile(
-    r"^\s?(?:[€$£¥₽%元万块]|(?:EUR|USD|GBP|RUB|CNY|RMB|CHF|JPY|euros?|dollars?|d[oó]lares|"
-    r"dollari|yuan|руб\w*|р\.|евро|долл\w*|美元|欧元|人民币)(?![^\W\d_]))",
-    re.I,
-)
+# A number next to a currency mark is an amount, never an identifier (the money reader's marks).
+_CURRENCY_BEFORE = re.compile(rf"(?:{CURRENCY_MARK}|\b(?:JPY|RMB))\s?$", re.I)
+_CURRENCY_AFTER = re.compile(rf"^\s?(?:[%万]|{CURRENCY_MARK}(?![^\W\d_]))", re.I)
 _DATE_INSIDE = re.compile(
     r"(?<!\d)(?:\d{4}([./-])\d{1,2}\1\d{1,2}|\d{1,2}([./-])\d{1,2}\2\d{2,4})(?!\d)"
 )

@@ -158,8 +158,10 @@ def connect(config: StoreConfig):
             client.heartbeat()
             return client
         assert config.path is not None
-        config.path.mkdir(parents=True, exist_ok=True)
+        make_store_dir(config.path)
         return chromadb.PersistentClient(path=str(config.path / "chroma"), settings=_settings())
+    except StoreError:
+        raise
     except Exception as exc:
         reason = " ".join(str(exc).split())[:200] or type(exc).__name__
         if config.url:
@@ -212,11 +214,22 @@ def _lock(config: StoreConfig, progress: bool = False):
     return _build_lock(config.path, progress)
 
 
+def make_store_dir(path: Path) -> None:
+    """Create the store directory, or say in one line why it cannot be and what to do."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the store at {path}: {exc.strerror or exc}; pass --store with a "
+            "directory you can write to"
+        ) from None
+
+
 @contextlib.contextmanager
 def _build_lock(path: Path, progress: bool):
     from filelock import FileLock, Timeout
 
-    path.mkdir(parents=True, exist_ok=True)
+    make_store_dir(path)
     lock = FileLock(str(path / ".build.lock"), thread_local=False)
     try:
         lock.acquire(timeout=0)

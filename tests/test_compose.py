@@ -32,7 +32,7 @@ def test_wrong_bank_account_names_owns_explains_next_step_and_refunds(write):
     assert "our mistake" in steps["responsibility"].lower()  # owns it
     assert "[[what caused it]]" in steps["explanation"]  # explains, with a fill-in
     assert "[[when we will update you]]" in steps["remedy"]  # what happens next
-    assert "refunding 120 EUR" in steps["compensation"]  # matched to a money loss
+    assert "refunding €120" in steps["compensation"]  # matched to a money loss, in the locale
     assert draft.compensation.type == "refund"
     assert draft.problems == []  # passes its own checker, fill-ins aside
     assert "example.wealthsimple" in [s["id"] for s in draft.sources]
@@ -105,7 +105,7 @@ def test_the_incidents_own_words_appear_when_short_and_in_the_output_language(wr
 
 def test_a_policy_cap_is_respected_in_the_email(write):
     draft = write("wrong bank account", loss=parse_loss("200 EUR"), max_compensation="50 EUR")
-    assert "50 EUR" in draft.body and "200 EUR" not in draft.body.split("refunding")[1]
+    assert "€50" in draft.body and "€200" not in draft.body.split("refunding")[1]
     assert draft.compensation.capped
 
 

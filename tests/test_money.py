@@ -1,0 +1,120 @@
+"""Money and time as people write them: the one reader (composer.money) in --loss, in incident
+text and in drafts under check, and amounts written back in the customer's locale."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from composer.incident import IncidentError, parse_loss
+from composer.money import find_durations, find_money, format_money, parse_quantity
+
+# (as written, amount, ISO code, a sentence of an incident in the language that writes it so)
+MONEY_FORMS = [
+    ("USD 2,400", "2400", "USD", "en", "The wire of USD 2,400 went to an old account."),
+    ("2.400,50 €", "2400.50", "EUR", "it", "Abbiamo addebitato 2.400,50 € per errore."),
+    ("EUR 14,90", "14.90", "EUR", "es", "Le cobramos EUR 14,90 dos veces."),
+    ("1 200 ₽", "1200", "RUB", "ru", "С клиента списали 1 200 ₽ дважды."),
+    ("1\u00a0200 ₽", "1200", "RUB", "ru", "Списали 1\u00a0200 ₽ лишних."),
+    ("1\u2009200 ₽", "1200", "RUB", "ru", "Вернуть 1\u2009200 ₽ клиенту."),
+    ("RUB 3000", "3000", "RUB", "ru", "Клиент потерял RUB 3000 из-за сбоя."),
+    ("CNY 688", "688", "CNY", "zh", "客户被多扣了CNY 688。"),
+    ("¥688", "688", "CNY", "zh", "订单多收了¥688。"),
+    ("688元", "688", "CNY", "zh", "我们多扣了您688元。"),
+    ("R$ 50", "50", "BRL", "es", "El cliente pagó R$ 50 de más."),
+    ("$1.2k", "1200", "USD", "en", "About $1.2k was paid out twice."),
+    ("149 euro", "149", "EUR", "it", "Il rimborso di 149 euro non è arrivato."),
+    ("12 euro", "12", "EUR", "it", "Ha pagato 12 euro di spedizione per niente."),
+    ("GBP 86", "86", "GBP", "en", "Her GBP 86 grocery order never came."),
+    ("£86", "86", "GBP", "en", "Her £86 grocery order never came."),
+    ("3 490 руб.", "3490", "RUB", "ru", "Заказ на 3 490 руб. потерялся."),
+    ("$239", "239", "USD", "en", "You charged my card twice, $239 each time."),
+    ("EUR 79", "79", "EUR", "en", "The EUR 79 refund is late."),
+]
+
+TIME_FORMS = [
+    ("12 minutes", "12", "minutes", "en", "Checkout was down for 12 minutes."),
+    ("6 horas", "6", "hours", "es", "La web estuvo caída 6 horas."),
+    ("2 giorni", "2", "days", "it", "Il pacco è in ritardo di 2 giorni."),
+    ("3,5 часа", "3.5", "hours", "ru", "Сайт не работал 3,5 часа."),
+    ("3小时", "3", "hours", "zh", "系统宕机了3小时。"),
+    ("三个半小时", "3.5", "hours", "zh", "客户等了三个半小时。"),
+    ("24h", "24", "hours", "en", "The API was degraded for 24h across all regions."),
+    ("2h32m", "2.53", "hours", "en", "Total downtime was 2h32m."),
+    ("three days", "3", "days", "en", "She waited three days for a reply."),
+    ("tre giorni", "3", "days", "it", "Ha aspettato tre giorni."),
+    ("три часа", "3", "hours", "ru", "Клиент ждал три часа на линии."),
+    ("dos días", "2", "days", "es", "El pedido llegó con dos días de retraso."),
+]
+
+
+@pytest.mark.parametrize(("written", "amount", "unit", "lang", "sentence"), MONEY_FORMS)
+def test_every_amount_form_reads_as_a_loss_and_in_incident_text(
+        written, amount, unit, lang, sentence):
+    loss = parse_loss(written)
+    assert (loss.amount, loss.unit) == (Decimal(amount), unit)
+    assert loss.is_money
+    found = find_money(sentence)
+    assert [(f.quantity.amount, f.quantity.unit) for f in found] == [(Decimal(amount), unit)]
+    assert sentence[found[0].start:found[0].end] == found[0].text
+
+
+@pytest.mark.parametrize(("written", "amount", "unit", "lang", "sentence"), TIME_FORMS)
+def test_every_duration_form_reads_as_a_loss_and_in_incident_text(
+        written, amount, unit, lang, sentence):
+    loss = parse_loss(written)
+    assert (loss.amount, loss.unit) == (Decimal(amount), unit)
+    assert not loss.is_money
+    found = find_durations(sentence)
+    assert [(f.quantity.amount, f.quantity.unit) for f in found] == [(Decimal(amount), unit)]
+
+
+def test_words_after_the_quantity_are_the_leads_own():
+    assert parse_loss("2 giorni di lavoro") == parse_loss("2 giorni")
+
+
+@pytest.mark.parametrize("text", ["the 1,150 invoices", "order 55812", "room 12 at 14:30",
+                                  "the third time this week"])
+def test_a_bare_number_is_not_money(text):
+    assert find_money(text) == []
+
+
+@pytest.mark.parametrize(("amount", "currency", "lang", "written"), [
+    ("2400", "USD", "en", "$2,400"),
+    ("2400", "USD", "it", "2.400 USD"),
+    ("2400", "USD", "ru", "2 400 $"),
+    ("149", "EUR", "en", "€149"),
+    ("3490", "RUB", "ru", "3 490 ₽"),
+    ("899", "CNY", "zh", "¥899"),
+    ("14.9", "EUR", "es", "14,90 €"),
+])
+def test_amounts_are_written_in_the_customers_locale(amount, currency, lang, written):
+    assert format_money(Decimal(amount), currency, lang) == written
+
+
+def test_what_the_locale_writes_the_checker_reads_back():
+    for lang in ("en", "it", "es", "ru", "zh", "de"):
+        for currency in ("USD", "EUR", "RUB", "CNY", "GBP"):
+            written = format_money(Decimal("2400.5"), currency, lang)
+            found = find_money(f"We refunded {written} today.")
+            assert [(f.quantity.amount, f.quantity.unit) for f in found] == [
+                (Decimal("2400.50"), currency)], written
+
+
+@pytest.mark.parametrize(("text", "needle"), [
+    ("lots", "cannot read loss 'lots'"),
+    ("5 zorks", "unknown unit 'zorks'"),
+    ("0 EUR", "must be positive"),
+])
+def test_an_unreadable_loss_is_one_line_naming_the_accepted_forms(text, needle):
+    with pytest.raises(IncidentError) as info:
+        parse_loss(text)
+    message = str(info.value)
+    assert needle in message and "\n" not in message
+    if "positive" not in needle:
+        assert "USD 2,400" in message and "3,5 часа" in message  # the accepted forms
+
+
+def test_the_same_reader_reads_a_max_compensation_cap():
+    assert parse_quantity("EUR 50") == parse_quantity("50 €") == parse_quantity("€50")
