@@ -1467,14 +1467,6 @@ _merge([*_CONSTRUCTIONS, *_ROUND3, *_ROUND4])
 
 # --- incidents --------------------------------------------------------------------------------
 
-FAULTY_PRODUCT: list[str] = [
-    r"\b(broken|damaged|defective|faulty|cracked|dented|wrong (item|size|colou?r|product|model))\b",
-    r"\b(rott|danneggiat|difettos|sbagliat|ammaccat|incrinat)\w*",
-    r"\b(rot[oa]s?|dañad|defectuos|equivocad|abollad)\w*",
-    r"(сломан|поврежд|брак|неисправ|не тот (товар|размер|цвет)|разбит)",
-    r"(损坏|坏了|破损|质量问题|发错|碎了|有瑕疵)",
-]
-
 # Incident or draft words that mean harm too serious for jokes when no severity is given.
 SERIOUS_HARM: list[str] = [
     r"\b(data (loss|breach)|security|breach|unauthori[sz]ed|charged twice|double charged|"

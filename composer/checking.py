@@ -5,10 +5,8 @@ Phrase patterns per language (`check_patterns`) decide first; a multilingual emb
 to a few exemplar sentences per step is a secondary signal for steps the patterns did not find.
 Anti-patterns and compensation rules (research on service recovery) then subtract. Everything
 runs offline and deterministically; if the embedder cannot load, the patterns alone decide and
-the report says so.
-
-`plan` is accepted for the compose feature's sake and not used yet: the checker reads the
-compensation offered from the text itself, which is what the customer will see.
+the report says so. The compensation offered is read from the text itself, which is what the
+customer will see.
 """
 
 from __future__ import annotations
@@ -23,6 +21,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from composer import check_patterns as P
+from composer.compensation import mentions_faulty_product
 from composer.errors import ComposerError
 from composer.incident import SEVERITIES, Incident
 from composer.lang import LANGUAGE_NAMES, SUPPORTED, detect_language
@@ -384,11 +383,6 @@ def _any(patterns: Iterable[re.Pattern[str]], text: str) -> bool:
     return _matcher(patterns)(text)
 
 
-def mentions_faulty_product(text: str) -> bool:
-    """Broken, damaged or defective goods: an exchange, not a credit, restores them."""
-    return _any(_compile(tuple(P.FAULTY_PRODUCT)), text)
-
-
 _CLAUSE_CUT = re.compile(r"\s*[,;:\u2014\u2013]\s+|\s+-\s+|[，；：、]")
 
 
@@ -495,17 +489,24 @@ class _EmbeddingSignal:
         """Max cosine similarity of each sentence to each step's exemplars."""
         import numpy as np
 
-        missing = [s for s in dict.fromkeys(sentences) if s not in self._cache]
+        # Threads share the cache (compose serve, eval runs): read and write it under the lock,
+        # and keep this call's vectors locally so a clear by another thread cannot lose them.
+        with self._lock:
+            known = {s: self._cache[s] for s in dict.fromkeys(sentences) if s in self._cache}
+        missing = [s for s in dict.fromkeys(sentences) if s not in known]
         if missing:
             vectors = self._embedder.embed_query(missing)
-            if len(self._cache) > 4096:
-                self._cache.clear()
-            self._cache.update(zip(missing, vectors, strict=True))
-        matrix = np.asarray([self._cache[s] for s in sentences])
+            known.update(zip(missing, vectors, strict=True))
+            with self._lock:
+                if len(self._cache) > 4096:
+                    self._cache.clear()
+                self._cache.update(zip(missing, vectors, strict=True))
+        matrix = np.asarray([known[s] for s in sentences])
         return {step: list((matrix @ self._exemplars[step].T).max(axis=1)) for step in steps}
 
     def clear_sentence_cache(self) -> None:
-        self._cache.clear()
+        with self._lock:
+            self._cache.clear()
 
     def ready(self) -> bool:
         try:
@@ -526,6 +527,13 @@ def warm_up() -> bool:
 # --- compensation ------------------------------------------------------------------------------
 
 _PERCENT = re.compile(r"(?P<num>\d{1,3}(?:[.,]\d+)?)\s?%|百分之(?P<zh>\d{1,3})")
+
+
+def objects_to(sentence: str, language: str) -> bool:
+    """Whether the checker objects to a sentence on its own: the offline writer's screen for
+    sentences that carry what the lead typed (a quoted note may hold a bad draft)."""
+    report = check(sentence, language=language, embeddings=False)
+    return bool(report.anti_patterns or report.compensation)
 
 
 def find_amounts(sentence: str) -> list[tuple[Decimal, str]]:
@@ -695,7 +703,6 @@ def _numbers_only(
 def check(
     text: str,
     incident: Incident | None = None,
-    plan: object | None = None,
     *,
     language: str | None = None,
     embeddings: bool = True,
@@ -705,9 +712,8 @@ def check(
 
     `language` overrides detection; `embeddings=False` keeps to patterns (faster, fully
     rule-based). `judge` (a `composer.judge.Judge`) adds a model's view as one more signal,
-    never the only one. `plan` is not used yet (see the module docstring).
+    never the only one.
     """
-    del plan  # the compose feature will pass its plan; the text is what the customer sees
     started = time.perf_counter()
     validate_text(text)
     text = text.translate(_QUOTES)

@@ -120,11 +120,16 @@ def root(
     store: StoreOpt = None,
     chroma_url: ChromaUrlOpt = None,
     as_json: JsonOpt = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="On any command: show the full trace of an "
+                           "unexpected error (also COMPOSER_DEBUG=1).")
+    ] = False,
 ) -> None:
     """Compose an apology email for an incident, or say that none is due.
 
     Example: compose --incident "wrong bank account" --customer Ana --loss "120 EUR"
     """
+    del debug  # read by main() before typer parses, so it works on every command
     if ctx.invoked_subcommand is not None:
         return
     if incident is None and incident_file is None:
@@ -165,8 +170,12 @@ def _show_draft(draft, as_json: bool, explain: bool, render) -> None:
         else:
             render(draft, out, explain=explain)
     except Exception:
-        # The draft is made: the lead keeps it as plain text even if showing it in full fails.
-        print(f"{draft.subject}\n\n{draft.body}", flush=True)
+        # The draft is made: the lead keeps it even if showing it in full fails.
+        if as_json:
+            print(json.dumps({"subject": draft.subject, "body": draft.body},
+                             ensure_ascii=False), flush=True)
+        else:
+            print(f"\n{draft.subject}\n\n{draft.body}", flush=True)
         raise
 
 
@@ -607,8 +616,9 @@ def main() -> None:
     Anything unexpected is one line too (what failed, the likely fix, where the full trace was
     written), unless `--debug` or COMPOSER_DEBUG=1 asks for the trace itself.
     """
-    debug = "--debug" in sys.argv[1:] or os.environ.get("COMPOSER_DEBUG", "") not in ("", "0")
-    sys.argv[1:] = [arg for arg in sys.argv[1:] if arg != "--debug"]
+    debug = "--debug" in sys.argv[1:] or os.environ.get("COMPOSER_DEBUG", "").strip().lower() \
+        not in ("", "0", "false", "no", "off")
+    sys.argv[1:] = [arg for arg in sys.argv[1:] if arg != "--debug"]  # valid on any command
     try:
         code = app(standalone_mode=False)
     except _usage_errors() as exc:  # an unknown flag, a value out of range
@@ -636,7 +646,7 @@ def _report_crash(exc: Exception) -> None:
     """One line for an unexpected failure; the full trace goes to a file the user can attach."""
     import traceback
 
-    command = " ".join(arg for arg in sys.argv[1:3] if not arg.startswith("-")) or "compose"
+    command = _command_name(sys.argv[1:])
     trace = "".join(traceback.format_exception(exc))
     where = _write_trace(trace)
     saved = (f"full trace in {where} (or rerun with --debug)" if where
@@ -649,17 +659,36 @@ def _report_crash(exc: Exception) -> None:
               highlight=False, soft_wrap=True)
 
 
+def _command_name(args: list[str]) -> str:
+    """`compose kb build`, `compose check`: the command's own words, never an option's value
+    (which may be a customer's text)."""
+    words = ["compose"]
+    groups = {"kb": kb_app, "eval": eval_app}
+    commands = {c.name for c in app.registered_commands} | set(groups)
+    for arg in args:
+        if arg in commands:
+            words.append(arg)
+            if arg in groups:
+                sub = {c.name for c in groups[arg].registered_commands}
+                words += [a for a in args if a in sub][:1]
+            break
+    return " ".join(words)
+
+
 def _likely_fix(exc: Exception) -> str:
+    if isinstance(exc, BrokenPipeError):
+        return "the output was closed early (a pipe such as | head); write it to a file"
     if isinstance(exc, PermissionError):
         return "check the permissions of the files and --store directory it uses"
     if isinstance(exc, OSError):
         return "check the paths you gave and that the disk has space"
-    if isinstance(exc, (ImportError, AttributeError, TypeError)):
-        return "a dependency may be at an untested version: reinstall with pip install -U " \
-               "apology-composer, or use the lock file (README: Tested versions)"
+    if isinstance(exc, ImportError):
+        return ("a dependency is missing or at an untested version: compare `pip list` with "
+                "requirements.lock (README: Tested versions)")
     if isinstance(exc, MemoryError):
-        return "free some memory or use a smaller --concurrency"
-    return "this is a bug: please report it with the trace"
+        return "free some memory, or run fewer jobs at once"
+    return ("probably a bug, or a dependency at an untested version (compare `pip list` with "
+            "requirements.lock); please report it with the trace")
 
 
 def _write_trace(trace: str) -> Path | None:

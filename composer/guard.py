@@ -28,7 +28,7 @@ from typing import Any
 
 from composer import lang as _lang
 from composer.lang import CYRILLIC, HAN, detect_language
-from composer.money import AMOUNT
+from composer.money import AMOUNT, find_money
 from composer.schema import FILL_IN
 
 # --- normalisation -----------------------------------------------------------------------------
@@ -470,10 +470,6 @@ def instructions_in(text: str) -> list[str]:
     return list(found.values())
 
 
-def has_instructions(text: str) -> bool:
-    return bool(instructions_in(text))
-
-
 _SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*|\n")
 
 
@@ -657,9 +653,7 @@ def _leak_problems(text: str, prompt_texts: Iterable[str]) -> list[str]:
 
 
 def _money_in(text: str) -> list[tuple[Decimal, str]]:
-    from composer.checking import find_amounts
-
-    return find_amounts(text)
+    return [(f.quantity.amount, f.quantity.unit) for f in find_money(text)]
 
 
 def _compensation_problems(text: str, plan: Any, report: Any) -> list[str]:

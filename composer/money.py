@@ -34,63 +34,99 @@ CURRENCY_MARKS: dict[str, str] = {
     "libras": "GBP", "фунт": "GBP", "фунта": "GBP", "фунтов": "GBP", "英镑": "GBP",
     "₽": "RUB", "rub": "RUB", "руб": "RUB", "руб.": "RUB", "рубль": "RUB", "рубля": "RUB",
     "рублей": "RUB", "р.": "RUB", "rubli": "RUB", "rublos": "RUB", "卢布": "RUB",
-    "¥": "CNY", "cn¥": "CNY", "元": "CNY", "块": "CNY", "块钱": "CNY", "人民币": "CNY",
-    "yuan": "CNY", "rmb": "CNY", "cny": "CNY",
+    "¥": "CNY", "cn¥": "CNY", "元": "CNY", "块钱": "CNY", "人民币": "CNY", "yuan": "CNY",
+    "rmb": "CNY", "cny": "CNY", "日元": "JPY", "港元": "HKD", "港币": "HKD", "韩元": "KRW",
     "r$": "BRL", "brl": "BRL", "reais": "BRL",
     "a$": "AUD", "c$": "CAD", "hk$": "HKD", "₹": "INR", "₩": "KRW", "chf": "CHF",
 }
-# Time-unit words in the supported languages, lower-cased, to minutes/hours/days.
+# Marks written before an amount only ("$5", "EUR 5"): what redaction looks for left of a number.
+MARKS_BEFORE = ("€", "$", "£", "¥", "₽", "us$", "cn¥", "r$", "a$", "c$", "hk$", "₹", "₩")
+# ISO codes read in free text when written in capitals ("GBP 86"). Codes that are also English
+# words (ALL, TRY, CUP, AMD, TOP...) and X-codes stay out; a whole `--loss` value takes any code
+# babel knows.
+TEXT_CODES = frozenset({
+    "EUR", "USD", "GBP", "RUB", "CNY", "JPY", "CHF", "CAD", "AUD", "NZD", "BRL", "INR", "KRW",
+    "HKD", "SGD", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "MXN", "ARS", "CLP",
+    "COP", "PEN", "ZAR", "ILS", "AED", "SAR", "TWD", "THB", "MYR", "IDR", "PHP", "VND", "UAH",
+    "KZT", "RMB",
+})
+# Time-unit words in the supported languages, lower-cased, to minutes/hours/days. Single
+# letters (3h, 5m, 2d) are read only lower-case and glued to the number.
 TIME_WORDS: dict[str, str] = {
-    **dict.fromkeys(("m", "min", "mins", "minute", "minutes", "minuto", "minuti", "minutos",
-                     "minuten", "минута", "минуты", "минут", "мин", "мин.", "分钟", "分"),
-                    "minutes"),
-    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours", "ora", "ore", "hora", "horas", "stunde",
-                     "stunden", "std", "std.", "час", "часа", "часов", "ч", "ч.", "小时", "个小时",
+    **dict.fromkeys(("min", "mins", "minute", "minutes", "minuto", "minuti", "minutos",
+                     "minuten", "минута", "минуты", "минут", "мин", "мин.", "分钟"), "minutes"),
+    **dict.fromkeys(("hr", "hrs", "hour", "hours", "ora", "ore", "hora", "horas", "stunde",
+                     "stunden", "std", "std.", "час", "часа", "часов", "ч.", "小时", "个小时",
                      "钟头", "个钟头"), "hours"),
-    **dict.fromkeys(("d", "day", "days", "giorno", "giorni", "día", "dia", "días", "dias", "tag",
-                     "tage", "tagen", "день", "дня", "дней", "сутки", "суток", "天", "日"), "days"),
+    **dict.fromkeys(("day", "days", "giorno", "giorni", "día", "dia", "días", "dias", "tag",
+                     "tage", "tagen", "день", "дня", "дней", "сутки", "суток", "天"), "days"),
+    **dict.fromkeys(("week", "weeks", "settimana", "settimane", "semana", "semanas", "woche",
+                     "wochen", "неделя", "недели", "недель", "неделю", "周", "个星期", "星期"),
+                    "weeks"),
     **dict.fromkeys(("working day", "working days", "business day", "business days",
                      "giorni lavorativi", "días laborables", "días hábiles", "arbeitstage",
                      "рабочих дня", "рабочих дней", "个工作日", "工作日"), "days"),
+}
+_LETTER_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+_DAYS_IN = {"weeks": 7}  # a week lost is read as the days it holds
+# Half hours and one and a half, as words (no digit to read).
+HALF_HOURS: dict[str, Decimal] = {
+    "half an hour": Decimal("0.5"), "half hour": Decimal("0.5"), "mezz'ora": Decimal("0.5"),
+    "mezz’ora": Decimal("0.5"), "mezzora": Decimal("0.5"), "media hora": Decimal("0.5"),
+    "полчаса": Decimal("0.5"), "полтора часа": Decimal("1.5"), "eine halbe stunde":
+    Decimal("0.5"), "半小时": Decimal("0.5"), "半个小时": Decimal("0.5"),
+    "一个半小时": Decimal("1.5"),
 }
 ACCEPTED_FORMS = ("'120 EUR', 'USD 2,400', '2.400,50 €', '£86', '688元', '3 490 руб.', "
                   "'3 hours', '2 giorni', '3,5 часа', '3小时'")
 
 _SPACE = "[ \u00a0\u2009\u202f]"
-_NUMBER = (rf"\d{{1,3}}(?:(?:{_SPACE}|[.,'’])\d{{3}})+(?:[.,]\d{{1,2}})?(?![\d])"
+_GROUP = rf"(?:{_SPACE}|[.,'’])"
+_NUMBER = (rf"[1-9]\d{{0,2}}(?:{_GROUP}\d{{3}})+(?:[.,]\d{{1,2}})?(?![\d])"
            r"|\d+(?:[.,]\d+)?")
-_SUFFIX = r"(?:\s?(?P<mult>[kK]|[mM](?![a-zа-я])|mln|млн|тыс\.?|万|千))?"
-
-
+_LATIN_CYRILLIC = "A-Za-zÀ-ÿА-Яа-яЁё"  # word edges for marks; CJK text has no spaces to need them
+_EDGE = rf"(?![{_LATIN_CYRILLIC}])"
+_MULTIPLIERS = {"k": 1000, "m": 1_000_000, "mln": 1_000_000, "million": 1_000_000,
+                "millions": 1_000_000, "mio": 1_000_000, "mio.": 1_000_000,
+                "milioni": 1_000_000, "millones": 1_000_000, "млн": 1_000_000,
+                "миллион": 1_000_000, "миллиона": 1_000_000, "миллионов": 1_000_000,
+                "тыс": 1000, "тыс.": 1000, "тысяч": 1000, "тысячи": 1000, "mila": 1000,
+                "mil": 1000, "tausend": 1000, "万": 10_000, "千": 1000}
 def _alternatives(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+_SUFFIX = (rf"(?:{_SPACE}?(?P<mult>(?i:"
+           rf"{_alternatives(w for w in _MULTIPLIERS if w.isascii() or w[0] in 'мт')})"
+           rf"{_EDGE}|万|千))?")
 _MARKS = _alternatives(CURRENCY_MARKS)
-_LATIN_CYRILLIC = "A-Za-zÀ-ÿА-Яа-яЁё"  # word edges for marks; CJK text has no spaces to need them
-# Regex sources for other modules' patterns (the injection guard, redaction): a currency mark,
-# and an amount with its mark before or after.
-CURRENCY_MARK = rf"(?:{_MARKS})"
-AMOUNT = rf"(?:{CURRENCY_MARK}{_SPACE}?\d[\d.,]*|\d[\d.,\s]*\s?(?:{_MARKS}|%))"
+_CODES = "|".join(sorted(TEXT_CODES))
+# Regex sources for other modules' patterns (the injection guard, redaction): a mark written
+# before an amount, one written after it, and an amount with either.
+_PREFIX_ONLY = ("us$", "cn¥", "r$", "a$", "c$", "hk$")
+CURRENCY_AFTER = rf"(?:{_alternatives(m for m in CURRENCY_MARKS if m not in _PREFIX_ONLY)}){_EDGE}"
+CURRENCY_BEFORE = rf"(?:(?<![{_LATIN_CYRILLIC}])(?:{_alternatives(MARKS_BEFORE)}|{_CODES}))"
+AMOUNT = (rf"(?:{CURRENCY_BEFORE}{_SPACE}?\d[\d.,]*|\d[\d.,\s]*\s?(?:{CURRENCY_AFTER}|%))")
 _MONEY_BEFORE = re.compile(
-    rf"(?<![{_LATIN_CYRILLIC}\d$€£¥₽])(?P<cur>{_MARKS}|[A-Z]{{3}}){_SPACE}?(?P<num>{_NUMBER})"
-    rf"{_SUFFIX}"
-    r"(?![\d])", re.IGNORECASE)
+    rf"(?<![{_LATIN_CYRILLIC}\d$€£¥₽])(?P<cur>(?i:{_alternatives(MARKS_BEFORE)})|{_CODES}|人民币)"
+    rf"{_SPACE}?"
+    rf"(?P<num>{_NUMBER}){_SUFFIX}(?![\d])")
 _MONEY_AFTER = re.compile(
-    rf"(?<![\d.,])(?P<num>{_NUMBER}){_SUFFIX}{_SPACE}?(?P<cur>{_MARKS}|[A-Z]{{3}})"
-    rf"(?![{_LATIN_CYRILLIC}])", re.IGNORECASE)
+    rf"(?<![\d.,])(?P<num>{_NUMBER}){_SUFFIX}{_SPACE}?(?P<cur>(?i:{_MARKS})|{_CODES}){_EDGE}"
+    r"(?!块)")
 _TIME = re.compile(
-    rf"(?<![\d.,])(?P<num>{_NUMBER}){_SPACE}?(?P<unit>{_alternatives(TIME_WORDS)})(?![^\W\d_])",
-    re.IGNORECASE)
+    rf"(?<![\d.,])(?<!第)(?P<num>{_NUMBER})(?:{_SPACE}?(?P<unit>(?i:{_alternatives(TIME_WORDS)}))"
+    rf"|(?P<letter>[mhd])){_EDGE}")
 # "2h32m", "1h 30min": hours and minutes written together.
-_HOURS_MINUTES = re.compile(r"(?<![\w.,])(?P<h>\d+)\s?h\s?(?P<m>\d{1,2})\s?(?:m|min)\b",
-                            re.IGNORECASE)
+_HOURS_MINUTES = re.compile(r"(?<![\w.,])(?P<h>\d+)\s?h\s?(?P<m>\d{1,2})\s?(?:m|min)\b")
+_DIGIT_HALF = re.compile(r"\s*(?:and a half|e mezz[oa]|y medi[oa]|с половиной|und ein halb)\b",
+                         re.IGNORECASE)
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
-_ZH_TIME = re.compile(r"(?P<num>[零〇一二两俩三四五六七八九十百千]+)(?P<half>个半|半)?个?"
-                      r"(?P<unit>小时|钟头|分钟|天|工作日)(?P<half2>半)?")
-_MULTIPLIERS = {"k": 1000, "m": 1_000_000, "mln": 1_000_000, "млн": 1_000_000, "тыс": 1000,
-                "тыс.": 1000, "万": 10_000, "千": 1000}
+_ZH_TIME = re.compile(r"(?<!第)(?P<num>[零〇一二两俩三四五六七八九十百千]+)(?P<half>个半|半)?个?"
+                      r"(?P<unit>小时|钟头|分钟|天|工作日|周|星期)(?P<half2>半)?")
+_HALF_WORDS = re.compile(rf"(?<![{_LATIN_CYRILLIC}])(?:{_alternatives(HALF_HOURS)}){_EDGE}",
+                         re.IGNORECASE)
 
 
 class MoneyError(ValueError):
@@ -123,10 +159,14 @@ class Found:
 
 
 def read_number(raw: str) -> Decimal | None:
-    """The number in `2,400`, `2.400,50`, `1 200`, `14,90` (price-parser decides the marks)."""
+    """The number in `2,400`, `2.400,50`, `1 200`, `2’400`, `14,90`: spaces and apostrophes
+    only group digits; price-parser decides what a point or a comma is."""
     from price_parser import Price
 
-    amount = Price.fromstring(raw.strip()).amount
+    cleaned = re.sub(r"[ \u00a0\u2009\u202f'’]", "", raw.strip())
+    if re.fullmatch(r"0[.,]\d+", cleaned):  # 0.150 is a fraction: 0 never leads a group
+        return Decimal(cleaned.replace(",", "."))
+    amount = Price.fromstring(cleaned).amount
     return Decimal(amount) if amount is not None else None
 
 
@@ -137,13 +177,17 @@ def _iso_codes() -> frozenset[str]:
     return frozenset(list_currencies())
 
 
-def currency_code(mark: str) -> str | None:
-    """ISO 4217 for a symbol, a name in one of the languages, or a code babel knows."""
+def currency_code(mark: str, any_code: bool = False) -> str | None:
+    """ISO 4217 for a symbol or a name in one of the languages, or a code: one of the common
+    ones, or (`any_code`, for a whole value like `--loss`) any code babel knows."""
     lowered = mark.strip().lower()
     if lowered in CURRENCY_MARKS:
         return CURRENCY_MARKS[lowered]
     upper = mark.strip().upper()
-    return upper if len(upper) == 3 and upper.isalpha() and upper in _iso_codes() else None
+    if upper in TEXT_CODES:
+        return upper
+    known = any_code and len(upper) == 3 and upper.isalpha() and not upper.startswith("X")
+    return upper if known and upper in _iso_codes() else None
 
 
 def find_money(text: str) -> list[Found]:
@@ -153,12 +197,7 @@ def find_money(text: str) -> list[Found]:
         for match in regex.finditer(text):
             if any(f.start < match.end() and match.start() < f.end for f in found):
                 continue
-            mark = match.group("cur")
-            # A code must be written as one (EUR, not "eur" inside a sentence) unless it is a
-            # known mark; `[A-Z]{3}` matched case-insensitively would take any word.
-            if mark.lower() not in CURRENCY_MARKS and not mark.isupper():
-                continue
-            code = currency_code(mark)
+            code = currency_code(match.group("cur"))
             amount = _amount(match.group("num"), match.group("mult"))
             if code and amount is not None and amount > 0:
                 found.append(Found(Quantity(amount, code), match.start(), match.end(),
@@ -167,11 +206,13 @@ def find_money(text: str) -> list[Found]:
 
 
 def find_durations(text: str) -> list[Found]:
-    """Every stretch of time in a text: `12 minutes`, `6 horas`, `3,5 часа`, `2h32m`,
-    `三个半小时`, and spelled-out numbers (`three days`, `tre giorni`)."""
+    """Every stretch of time in a text: `12 minutes`, `6 horas`, `3,5 часа`, `2h32m`, `3h`,
+    `三个半小时`, `полчаса`, `2 giorni e mezzo`, and spelled-out numbers (`three days`)."""
     found: list[Found] = []
 
     def add(quantity: Quantity, start: int, end: int) -> None:
+        if quantity.unit in _DAYS_IN:
+            quantity = Quantity(quantity.amount * _DAYS_IN[quantity.unit], "days")
         if not any(f.start < end and start < f.end for f in found):
             found.append(Found(quantity, start, end, text[start:end]))
 
@@ -180,8 +221,15 @@ def find_durations(text: str) -> list[Found]:
         add(Quantity(hours.quantize(Decimal("0.01")).normalize(), "hours"), *match.span())
     for match in _TIME.finditer(text):
         amount = read_number(match.group("num"))
-        if amount is not None and amount > 0:
-            add(Quantity(amount, TIME_WORDS[match.group("unit").lower()]), *match.span())
+        if amount is None or amount <= 0:
+            continue
+        unit = (TIME_WORDS[match.group("unit").lower()] if match.group("unit")
+                else _LETTER_UNITS[match.group("letter")])
+        end = match.end()
+        half = _DIGIT_HALF.match(text, end)
+        if half and amount == amount.to_integral_value():
+            amount, end = amount + Decimal("0.5"), half.end()
+        add(Quantity(amount, unit), match.start(), end)
     for match in _ZH_TIME.finditer(text):
         number = chinese_number(match.group("num"))
         if number is None:
@@ -189,6 +237,8 @@ def find_durations(text: str) -> list[Found]:
         half = Decimal("0.5") if match.group("half") or match.group("half2") else Decimal(0)
         unit = TIME_WORDS[match.group("unit")]
         add(Quantity(Decimal(number) + half, unit), *match.span())
+    for match in _HALF_WORDS.finditer(text):
+        add(Quantity(HALF_HOURS[match.group(0).lower()], "hours"), *match.span())
     for quantity, start, end in _spelled_durations(text):
         add(quantity, start, end)
     return sorted(found, key=lambda f: f.start)
@@ -197,33 +247,60 @@ def find_durations(text: str) -> list[Found]:
 def parse_quantity(text: str) -> Quantity:
     """One amount of money or time, the whole value (`--loss`, `--max-compensation`, a fact).
 
-    Words after the quantity are the lead's own ("2 giorni di lavoro"); an ISO code in any case
-    is accepted here, since the whole value is meant as an amount.
+    Words after the quantity are the lead's own ("2 giorni di lavoro"); durations in a row add
+    up ("2 hours 30 minutes"); any ISO code babel knows is accepted, in any case.
     """
     raw = " ".join(str(text).split())
     if not raw:
         raise MoneyError(f"empty amount: write one like {ACCEPTED_FORMS}")
-    code_first = re.fullmatch(r"([A-Za-z]{3})\s?(\d[\d\s.,\u00a0\u2009\u202f]*)", raw)
-    if code_first and currency_code(code_first.group(1)):
-        amount = read_number(code_first.group(2))
-        if amount is not None:
-            return _positive(Quantity(amount, currency_code(code_first.group(1)) or ""), text)
-    for finder in (find_money, find_durations):
-        hits = finder(raw)
-        if hits and hits[0].start == 0:
-            return _positive(hits[0].quantity, text)
-    lowered = raw.lower()
-    number = re.match(rf"({_NUMBER})\s?([A-Za-z]{{3}})\b", raw)
-    if number and currency_code(number.group(2)):
-        amount = read_number(number.group(1))
-        if amount is not None:
-            return _positive(Quantity(amount, currency_code(number.group(2)) or ""), text)
-    unit = re.match(rf"{_NUMBER}\s?([^\W\d_]+)", lowered)
-    if unit and unit.group(1) not in TIME_WORDS and currency_code(unit.group(1)) is None:
+    code_first = re.fullmatch(rf"([A-Za-z]{{3}})\s?({_NUMBER})", raw)
+    code_last = re.fullmatch(rf"({_NUMBER})\s?([A-Za-z]{{3}})(?:\s.*)?", raw)
+    for number, mark in ((code_first.group(2), code_first.group(1)) if code_first else ("", ""),
+                         (code_last.group(1), code_last.group(2)) if code_last else ("", "")):
+        code = currency_code(mark, any_code=True) if mark else None
+        amount = read_number(number) if code else None
+        if code and amount is not None:
+            return _positive(Quantity(amount, code), text)
+    money = find_money(raw)
+    if money and money[0].start == 0 and _clean_end(raw, money[0].end):
+        return _positive(money[0].quantity, text)
+    durations = find_durations(raw)
+    if durations and durations[0].start == 0:
+        total, end = _sum_in_a_row(raw, durations)
+        if _clean_end(raw, end):
+            return _positive(total, text)
+    unit = re.match(rf"{_NUMBER}\s?([^\W\d_]+)", raw.lower())
+    if unit and unit.group(1) not in TIME_WORDS and currency_code(unit.group(1), True) is None:
         raise MoneyError(f"unknown unit {unit.group(1)!r} in {text!r}: use a currency "
                          f"(EUR, USD, €, руб., 元) or minutes/hours/days, e.g. {ACCEPTED_FORMS}")
     raise MoneyError(f"cannot read {text!r}: write an amount and a currency or time unit, "
                      f"e.g. {ACCEPTED_FORMS}")
+
+
+def _clean_end(raw: str, end: int) -> bool:
+    """What follows a quantity is nothing or the lead's words, never more digits ("EUR 12 34",
+    "EUR 1e3")."""
+    rest = raw[end:]
+    return not rest or (rest[0] in " ,;(" and not re.match(r"[\s,;(]*\d", rest))
+
+
+_SECONDS = {"minutes": 60, "hours": 3600, "days": 86400}
+
+
+def _sum_in_a_row(raw: str, durations: list[Found]) -> tuple[Quantity, int]:
+    """`2 hours 30 minutes` is 2.5 hours: durations separated only by spaces or "and" add up,
+    in the unit of the first."""
+    first, total, end = durations[0], durations[0].quantity.amount, durations[0].end
+    unit = first.quantity.unit
+    for nxt in durations[1:]:
+        if not re.fullmatch(r"[\s,]*(?:and|e|y|и|und)?\s*", raw[end:nxt.start]):
+            break
+        seconds = nxt.quantity.amount * _SECONDS[nxt.quantity.unit]
+        total += seconds / _SECONDS[unit]
+        end = nxt.end
+    if total != total.to_integral_value():
+        total = total.quantize(Decimal("0.01")).normalize()
+    return Quantity(total, unit), end
 
 
 def format_money(amount: Decimal, currency: str, lang: str) -> str:
@@ -259,7 +336,11 @@ def _locale(lang: str) -> str:
 
 
 def _amount(number: str, multiplier: str | None) -> Decimal | None:
-    amount = read_number(number)
+    if multiplier and re.fullmatch(r"\d+[.,]\d+", number):  # $1.250k, 1,5 млн: a decimal
+        number = number.replace(",", ".")
+        amount: Decimal | None = Decimal(number)
+    else:
+        amount = read_number(number)
     if amount is None:
         return None
     if multiplier:
@@ -296,20 +377,34 @@ _HALF = re.compile(r"\s*(and a half|e mezz[oa]|y media|с половиной|und
                    re.IGNORECASE)
 
 
+_HALF_BEFORE = re.compile(r"\s(?:and a half|e mezz[oa]|y medi[oa]|с половиной|und ein halb)[ -]$",
+                          re.IGNORECASE)
+
+
 def _spelled_durations(text: str):
     """(Quantity, start, end) for "three days", "tre giorni e mezzo", "три часа"."""
     for match in _WORD_BEFORE_UNIT.finditer(text):
         words = list(re.finditer(r"[^\W\d_]+", match.group("words")))
+        half_before = _HALF_BEFORE.search(match.group("words"))
+        if half_before:  # "two and a half hours"
+            words = [w for w in words if w.start() < half_before.start()]
         for first in range(len(words)):  # the longest run of words that is a number
             number = _spelled_number(" ".join(w.group(0) for w in words[first:]))
             if number is None:
                 continue
-            half = _HALF.match(text, match.end())
+            half = half_before or _HALF.match(text, match.end())
             amount = Decimal(number) + (Decimal("0.5") if half else 0)
-            end = half.end() if half else match.end()
+            end = half.end() if half and not half_before else match.end()
             unit = TIME_WORDS[match.group("unit").lower()]
             yield Quantity(amount, unit), match.start("words") + words[first].start(), end
             break
+
+
+_IT_NUMBER_ENDINGS = ("uno", "una", "due", "tre", "quattro", "cinque", "sei", "sette", "otto",
+                      "nove", "dieci", "undici", "dodici", "tredici", "quattordici", "quindici",
+                      "sedici", "diciassette", "diciotto", "diciannove", "venti", "trenta",
+                      "quaranta", "cinquanta", "sessanta", "settanta", "ottanta", "novanta",
+                      "cento", "mille", "mila")
 
 
 @cache
@@ -328,7 +423,11 @@ def _spelled_number(phrase: str) -> int | None:
             value = None
         if isinstance(value, int) and value > 0:
             return value
-    for lang in ("it", "de", "es", "en"):
+    if not re.fullmatch(r"[a-zàèéìíòóù' -]+", lowered):
+        return None
+    for lang in ("it", "de"):  # text2num, not number-parser, reads Italian and German
+        if lang == "it" and not lowered.endswith(_IT_NUMBER_ENDINGS):
+            continue  # it reads English ordinals ("second") as Italian ("secondo")
         try:
             value = text2num(lowered, lang)
         except (ValueError, KeyError):

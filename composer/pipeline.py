@@ -19,7 +19,7 @@ from composer.backends import (
     Usage,
     get_backend,
 )
-from composer.checking import Report, check
+from composer.checking import Report, check, objects_to
 from composer.compensation import CompensationPlan, plan_compensation
 from composer.errors import ComposerError
 from composer.guard import WARNING as INJECTION_WARNING
@@ -209,28 +209,11 @@ def compose(
         backend, model=model, base_url=base_url, timeout=timeout
     )
     retriever = retriever or Retriever.open(store or StoreConfig.resolve(), progress=progress)
-    # Instructions to the model inside the incident are data: every decision (cards, triage,
-    # the offer) is made from the incident without them, so they cannot change the plan.
-    injected = instructions_in(incident.text)
-    notes = [f"{INJECTION_WARNING}: {'; '.join(injected)}"] if injected else []
-    reported = replace(incident, text=without_instructions(incident.text) or incident.text
-                       ) if injected else incident
+
+    reported, notes = _without_instructions(incident)
     hits = retriever.retrieve(reported.text, k)
     decided = triage(reported, hits, language)
-    knowledge = retriever.knowledge
-    cards = knowledge.by_id()
-
-    def sources(ids: list[str]) -> list[dict[str, str]]:
-        out = []
-        for card_id in dict.fromkeys(ids):
-            card = cards.get(card_id)
-            if card is None:
-                continue
-            doc = knowledge.sources[card.source.file]
-            out.append({"id": card.id, "title": card.title, "source": doc.title,
-                        "publisher": doc.publisher, "language": doc.language})
-        return out
-
+    sources = _Sources(retriever)
     if not decided.should_apologize:
         return Draft(
             "", "", decided.language, decided, plan_compensation(reported, decided), [],
@@ -248,15 +231,101 @@ def compose(
         incident, decided, compensation, [*grounding, *decided.cards, *compensation.cards],
         prompts,
     )
-    offline = write_offline(plan)
+    stage = _Stage(plan, reported, hits, budget, sources(plan.cards))
     # The offline draft passes the patterns by construction (tested); no embedding fallback.
-    draft = _draft(offline, plan, OfflineBackend(), sources(plan.cards), hits, budget,
-                   embeddings=False)
-    draft.rounds = rounds = [Round.of(draft, "offline")]
+    draft = stage.draft(write_offline(plan, screen=objects_to), OfflineBackend(),
+                        embeddings=False)
+    draft.rounds = [Round.of(draft, "offline")]
     draft.warnings = list(notes)
     if offline_only:
         return draft
+    return _with_model(chosen, stage, draft, guidance, prompts, revise, strict, redact)
 
+
+def _without_instructions(incident: Incident) -> tuple[Incident, list[str]]:
+    """The incident every decision is made from: instructions to the model inside it are data,
+    so they cannot change the cards, the triage, the offer or the check."""
+    injected = instructions_in(incident.text)
+    if not injected:
+        return incident, []
+    cleaned = replace(incident, text=without_instructions(incident.text) or incident.text)
+    return cleaned, [f"{INJECTION_WARNING}: {'; '.join(injected)}"]
+
+
+class _Sources:
+    """The cited cards as the Draft lists them: id, title and the source each comes from."""
+
+    def __init__(self, retriever: Retriever) -> None:
+        self.knowledge = retriever.knowledge
+        self.cards = self.knowledge.by_id()
+
+    def __call__(self, ids: list[str]) -> list[dict[str, str]]:
+        out = []
+        for card_id in dict.fromkeys(ids):
+            card = self.cards.get(card_id)
+            if card is None:
+                continue
+            doc = self.knowledge.sources[card.source.file]
+            out.append({"id": card.id, "title": card.title, "source": doc.title,
+                        "publisher": doc.publisher, "language": doc.language})
+        return out
+
+
+@dataclass
+class _Stage:
+    """What every draft of one incident is checked against: the plan, the incident the
+    decisions were made from (instructions removed), and what grounded it."""
+
+    plan: Plan
+    reported: Incident
+    hits: Hits
+    budget: Budget | None
+    sources: list[dict[str, str]]
+
+    def draft(self, email: EmailOut, backend: Backend, leak_sources: list[str] | None = None,
+              embeddings: bool = True) -> Draft:
+        """A Draft of `email`, checked against the rubric for this incident; a model's draft
+        (one with `leak_sources`) also against what the plan fixes."""
+        plan = self.plan
+        report = check(email.text(), self.reported, language=plan.language,
+                       embeddings=embeddings)
+        refused = violations(email, plan, report, leak_sources) if leak_sources is not None \
+            else []
+        return Draft(
+            subject=email.subject, body=email.body(), language=plan.language,
+            triage=plan.triage, compensation=plan.compensation,
+            fill_ins=fill_ins_in(email.text()), sources=self.sources,
+            paragraphs=list(email.paragraphs), backend=backend.name, model=backend.model,
+            hits=self.hits, budget=self.budget, report=report, refused=refused,
+        )
+
+
+@dataclass
+class _Conversation:
+    """The model's side of one draft: its prompts, redaction, and the rounds it took."""
+
+    backend: Backend
+    system: str
+    messages: list[dict[str, str]]
+    plan_json: str
+    schema_json: str
+    redactor: Redactor | None
+    rounds: list[Round]
+
+    def ask(self, purpose: str, messages: list[dict[str, str]], plan: Plan,
+            ) -> tuple[EmailOut, Request]:
+        if self.redactor is not None:
+            messages = self.redactor.redact_messages(messages)
+        request = Request(purpose, messages, plan)
+        return _restored(self.backend.generate(request), self.redactor), request
+
+
+def _with_model(chosen: Backend, stage: _Stage, offline: Draft, guidance: str,
+                prompts: Path | None, revise: int, strict: bool, redact: bool | None) -> Draft:
+    """The model's draft, revised while the checker flags it; the offline draft when the model
+    fails, is refused, or stays too weak."""
+    plan = stage.plan
+    incident = plan.incident
     system = load_prompt("system", prompts).render(language_name=LANGUAGE_NAMES[plan.language])
     plan_json = json.dumps(plan.as_prompt_data(), ensure_ascii=False, indent=1)
     schema_json = json.dumps(email_schema())
@@ -265,74 +334,77 @@ def compose(
         tone=incident.tone or "warm", channel=incident.channel or "reply",
         plan=fence(plan_json, "plan"), guidance=guidance or "(none)", schema=schema_json,
     )
-    redactor = _redactor(chosen, incident, redact)
-    messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
-    if redactor is not None:
-        messages = redactor.redact_messages(messages)
-
-    def fall_back(message: str) -> Draft:
-        draft.warnings.append(message)
-        return draft
-
-    request = Request("compose", messages, plan)
+    talk = _Conversation(chosen, system, [{"role": "system", "content": system},
+                                          {"role": "user", "content": user}],
+                         plan_json, schema_json, _redactor(chosen, incident, redact),
+                         offline.rounds)
     try:
-        email = _restored(chosen.generate(request), redactor)
+        email, request = talk.ask("compose", talk.messages, plan)
     except BackendError as exc:
-        rounds.append(Round(len(rounds), "compose", chosen.name, error=str(exc)))
+        talk.rounds.append(Round(len(talk.rounds), "compose", chosen.name, error=str(exc)))
         message = f"{chosen.name} backend failed ({exc}); this is the offline draft instead"
-        fall_back(message)
+        offline.warnings.append(message)
         if strict:
-            raise FallbackError(message, draft) from exc
-        return draft
-
+            raise FallbackError(message, offline) from exc
+        return offline
     # A draft that breaks what the plan fixes (language, offer, format, the prompts' secrecy) is
     # refused whatever else it does right.
     leak_sources = prompt_sources(system, prompts)
-    best = _draft(email, plan, chosen, draft.sources, hits, budget, leak_sources)
-    best.warnings = list(notes)
-    rounds.append(Round.of(best, "compose", len(rounds), request.usage))
-    best_email = email
+    best = stage.draft(email, chosen, leak_sources)
+    best.warnings = list(offline.warnings)
+    talk.rounds.append(Round.of(best, "compose", len(talk.rounds), request.usage))
+    best = _revised(talk, stage, best, email, leak_sources, prompts, revise)
+    return _chosen(best, offline, talk, strict)
+
+
+def _revised(talk: _Conversation, stage: _Stage, best: Draft, best_email: EmailOut,
+             leak_sources: list[str], prompts: Path | None, revise: int) -> Draft:
+    """Up to `revise` rounds of "here is what the checker found, fix it"; the best draft kept."""
+    plan = stage.plan
     for _ in range(revise):
         if not best.problems:
             break
         revise_prompt = load_prompt("revise", prompts).render(
             language_name=LANGUAGE_NAMES[plan.language], draft=fence(best_email.text(), "draft"),
-            problems="\n".join(f"- {p}" for p in best.problems), plan=fence(plan_json, "plan"),
-            schema=schema_json,
+            problems="\n".join(f"- {p}" for p in best.problems),
+            plan=fence(talk.plan_json, "plan"), schema=talk.schema_json,
         )
-        revise_messages = [messages[0], {"role": "user", "content": revise_prompt}]
-        if redactor is not None:
-            revise_messages = redactor.redact_messages(revise_messages)
-        request = Request("revise", revise_messages, plan)
         try:
-            email = _restored(chosen.generate(request), redactor)
+            email, request = talk.ask(
+                "revise", [talk.messages[0], {"role": "user", "content": revise_prompt}], plan)
         except BackendError as exc:
-            rounds.append(Round(len(rounds), "revise", chosen.name, error=str(exc)))
+            talk.rounds.append(Round(len(talk.rounds), "revise", talk.backend.name,
+                                     error=str(exc)))
             best.warnings.append(f"revision failed ({exc}); kept the previous draft")
             break
-        candidate = _draft(email, plan, chosen, draft.sources, hits, budget, leak_sources)
-        rounds.append(Round.of(candidate, "revise", len(rounds), request.usage))
+        candidate = stage.draft(email, talk.backend, leak_sources)
+        talk.rounds.append(Round.of(candidate, "revise", len(talk.rounds), request.usage))
         if (len(candidate.refused), len(candidate.problems)) <= (len(best.refused),
                                                                  len(best.problems)):
             candidate.warnings = best.warnings
             best, best_email = candidate, email
-    best.revisions = sum(1 for r in rounds if r.purpose == "revise")
+    best.revisions = sum(1 for r in talk.rounds if r.purpose == "revise")
+    return best
+
+
+def _chosen(best: Draft, offline: Draft, talk: _Conversation, strict: bool) -> Draft:
+    """The model's best draft, unless it was refused or misses too many steps."""
     missed = best.missing_steps()
     if best.refused:
         why = f"was refused ({'; '.join(best.refused)})"
     elif len(missed) >= MAX_MISSING_STEPS:
         why = f"still misses {', '.join(missed)} after {best.revisions} revision(s)"
     else:
-        best.rounds = rounds
+        best.rounds = talk.rounds
         return best
-    draft.rejected = best
-    draft.revisions = best.revisions
-    message = (f"the {chosen.name} draft {why}; this is the offline draft instead (the model's "
-               "draft is under 'rejected_model_draft' in --json)")
-    fall_back(message)
+    offline.rejected = best
+    offline.revisions = best.revisions
+    message = (f"the {talk.backend.name} draft {why}; this is the offline draft instead (the "
+               "model's draft is under 'rejected_model_draft' in --json)")
+    offline.warnings.append(message)
     if strict and best.refused:  # a refused draft is a failure; a weak one is the checker's call
-        raise FallbackError(message, draft)
-    return draft
+        raise FallbackError(message, offline)
+    return offline
 
 
 @dataclass
@@ -381,20 +453,3 @@ def _restored(email: EmailOut, redactor: Redactor | None) -> EmailOut:
         "paragraphs": [p.model_copy(update={"text": back(p.text)}) for p in email.paragraphs],
         "sign_off": back(email.sign_off), "fill_ins": [back(f) for f in email.fill_ins],
     })
-
-
-def _draft(
-    email: EmailOut, plan: Plan, backend: Backend, sources: list[dict[str, str]], hits: Hits,
-    budget: Budget | None, leak_sources: list[str] | None = None, embeddings: bool = True,
-) -> Draft:
-    """A Draft of `email`, checked against the rubric for this incident; a model's draft (one
-    with `leak_sources`) also against what the plan fixes."""
-    report = check(email.text(), plan.incident, language=plan.language, embeddings=embeddings)
-    refused = violations(email, plan, report, leak_sources) if leak_sources is not None else []
-    return Draft(
-        subject=email.subject, body=email.body(), language=plan.language, triage=plan.triage,
-        compensation=plan.compensation, fill_ins=fill_ins_in(email.text()), sources=sources,
-        paragraphs=list(email.paragraphs), backend=backend.name, model=backend.model,
-        hits=hits, budget=budget,
-        report=report, refused=refused,
-    )

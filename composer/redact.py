@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from composer.money import CURRENCY_MARK
+from composer.money import CURRENCY_AFTER, CURRENCY_BEFORE
 
 KINDS: tuple[str, ...] = ("EMAIL", "PHONE", "IBAN", "CARD", "ACCOUNT", "ADDRESS", "NAME")
 
@@ -51,8 +51,8 @@ def luhn_ok(digits: str) -> bool:
 # --- context tests shared by the number detectors -------------------------------------------------
 
 # A number next to a currency mark is an amount, never an identifier (the money reader's marks).
-_CURRENCY_BEFORE = re.compile(rf"(?:{CURRENCY_MARK}|\b(?:JPY|RMB))\s?$", re.I)
-_CURRENCY_AFTER = re.compile(rf"^\s?(?:[%万]|{CURRENCY_MARK}(?![^\W\d_]))", re.I)
+_CURRENCY_BEFORE = re.compile(rf"(?:{CURRENCY_BEFORE}|\b(?:JPY|RMB))\s?$", re.I)
+_CURRENCY_AFTER = re.compile(rf"^\s?(?:[%万]|{CURRENCY_AFTER})", re.I)
 _DATE_INSIDE = re.compile(
     r"(?<!\d)(?:\d{4}([./-])\d{1,2}\1\d{1,2}|\d{1,2}([./-])\d{1,2}\2\d{2,4})(?!\d)"
 )

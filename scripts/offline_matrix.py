@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import itertools
 
-from composer.checking import check
+from composer.checking import check, objects_to
 from composer.compensation import plan_compensation
 from composer.incident import Incident, parse_loss
 from composer.offline import write_offline
@@ -42,7 +42,7 @@ def main() -> None:
         )
         tri = Triage(category, severity, stage, True, args.language)
         plan = build_plan(incident, tri, plan_compensation(incident, tri), [])
-        email = write_offline(plan)
+        email = write_offline(plan, screen=objects_to)
         report = check(email.text(), incident, language=args.language)
         problems = [p for p in report.failed_items() if not p.startswith("placeholders_left")]
         total += 1

@@ -74,6 +74,11 @@ def test_an_unexpected_failure_in_each_subcommand_is_one_line(
     assert len(lines) == 1, err
     assert "Traceback" not in err + out
     assert INJECTED in lines[0] and "failed unexpectedly" in lines[0]
+    command = " ".join(["compose", *[a for a in args[:2] if a in ("kb", "eval", "check", "serve",
+                                                                  "batch", "build", "search",
+                                                                  "stats", "retrieval", "run",
+                                                                  "compare")]])
+    assert lines[0].startswith(f"error: {command} failed")  # never an option's value
     assert "Likely fix" in lines[0] and "--debug" in lines[0]
     log = lines[0].split("full trace in ", 1)[1].split(" (or rerun")[0]
     with open(log, encoding="utf-8") as trace:

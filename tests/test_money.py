@@ -46,6 +46,8 @@ TIME_FORMS = [
     ("tre giorni", "3", "days", "it", "Ha aspettato tre giorni."),
     ("три часа", "3", "hours", "ru", "Клиент ждал три часа на линии."),
     ("dos días", "2", "days", "es", "El pedido llegó con dos días de retraso."),
+    ("2 weeks", "14", "days", "en", "The parcel was 2 weeks late."),
+    ("2 недели", "14", "days", "ru", "Клиент ждал 2 недели."),
 ]
 
 
@@ -74,8 +76,10 @@ def test_words_after_the_quantity_are_the_leads_own():
     assert parse_loss("2 giorni di lavoro") == parse_loss("2 giorni")
 
 
-@pytest.mark.parametrize("text", ["the 1,150 invoices", "order 55812", "room 12 at 14:30",
-                                  "the third time this week"])
+@pytest.mark.parametrize("text", [
+    "the 1,150 invoices", "order 55812", "room 12 at 14:30", "the 3rd time this week",
+    "I paid 5 knowing it was wrong", "ALL 3 orders", "TOP 10", "TRY 2 more times",
+    "the AMD 5950X server", "我买了3块蛋糕", "Li Yuan 13812345678"])
 def test_a_bare_number_is_not_money(text):
     assert find_money(text) == []
 
@@ -118,3 +122,66 @@ def test_an_unreadable_loss_is_one_line_naming_the_accepted_forms(text, needle):
 
 def test_the_same_reader_reads_a_max_compensation_cap():
     assert parse_quantity("EUR 50") == parse_quantity("50 €") == parse_quantity("€50")
+
+
+@pytest.mark.parametrize(("text", "amount", "unit"), [
+    ("I paid $5 knowing it was wrong", "5", "USD"),  # "k" of "knowing" is no thousand
+    ("€20 kindly refunded", "20", "EUR"),
+    ("$2 million", "2000000", "USD"), ("5 тысяч рублей", "5000", "RUB"),
+    ("2 mila euro", "2000", "EUR"), ("$1.250k", "1250", "USD"), ("EUR 0.150", "0.150", "EUR"),
+    ("2’400 CHF", "2400", "CHF"), ("花了50块钱", "50", "CNY"), ("688元退回", "688", "CNY"),
+])
+def test_amounts_with_multipliers_and_edges(text, amount, unit):
+    assert [(f.quantity.amount, f.quantity.unit) for f in find_money(text)] == [
+        (Decimal(amount), unit)]
+
+
+@pytest.mark.parametrize(("text", "amount", "unit"), [
+    ("系统宕机3小时后恢复", "3", "hours"), ("等了3天才到货", "3", "days"),
+    ("3分钟后恢复", "3", "minutes"), ("半小时", "0.5", "hours"), ("полчаса", "0.5", "hours"),
+    ("полтора часа", "1.5", "hours"), ("half an hour", "0.5", "hours"),
+    ("two and a half hours", "2.5", "hours"), ("2 giorni e mezzo", "2.5", "days"),
+    ("down for 3h", "3", "hours"),
+])
+def test_durations_followed_by_text_and_halves(text, amount, unit):
+    assert [(f.quantity.amount, f.quantity.unit) for f in find_durations(text)] == [
+        (Decimal(amount), unit)]
+
+
+@pytest.mark.parametrize("text", ["3D printer", "a 5 m cable", "2024年3月5日", "3点15分",
+                                  "第三天", "the second hour"])
+def test_what_is_not_a_duration(text):
+    assert find_durations(text) == []
+
+
+def test_a_whole_value_adds_durations_in_a_row_and_rejects_trailing_digits():
+    assert parse_quantity("2 hours 30 minutes") == parse_quantity("2.5 hours")
+    for bad in ("EUR 12 34", "EUR 1e3"):
+        with pytest.raises(ValueError):
+            parse_quantity(bad)
+
+
+def test_a_currency_word_next_to_a_phone_number_does_not_stop_its_redaction():
+    from composer.incident import Incident
+    from composer.redact import redactor_for
+
+    for text in ("Contact Li Yuan 13812345678", "联系张元13812345678"):
+        assert "13812345678" not in redactor_for(Incident(text)).redact(text)
+
+
+@pytest.mark.parametrize("loss", ["USD 2,400", "EUR 79", "EUR 14,90", "RUB 3000", "CNY 688"])
+def test_compose_check_reads_an_accountants_loss(loss, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    draft = tmp_path / "draft.txt"
+    draft.write_text("We are sorry we charged you twice; we have refunded the full amount.",
+                     encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "composer", "check", str(draft), "--incident",
+         "we charged the customer twice", "--loss", loss, "--json"],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode in (0, 1), result.stderr  # a verdict, not "cannot read loss"
+    assert "cannot read" not in result.stderr
+    assert json.loads(result.stdout)["verdict"] in ("ready", "needs_changes")

@@ -1,0 +1,206 @@
+"""Language packs: the words and phrases each language is read by, kept as data, not code.
+
+A pack is `languages/<code>/<name>.yaml` (`languages/common/` holds cues that span languages).
+Adding or tuning a language then means editing one folder, and a reviewer reads the phrases
+without the Python around them. Packs are validated when they load: every regex is compiled, an
+unknown table or category is refused, and an error names the file, the line and the entry, so a
+slip in a pack fails at once instead of silently never matching.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import field
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BeforeValidator, ConfigDict, TypeAdapter, ValidationError
+from pydantic.dataclasses import dataclass
+
+from composer.errors import ComposerError
+
+# The categories a pack may name; composer.triage.CATEGORIES is the same set (tested), kept here
+# so that a misspelt category in a pack is an error, not a table nobody reads.
+Category = Literal[
+    "wrong_payment", "billing_error", "outage", "data_loss", "security_breach",
+    "wrong_recipient", "wrong_content", "product_bug", "delivery_problem", "poor_service",
+    "typo", "duplicate_send", "promo_code",
+]
+
+
+class PackError(ComposerError):
+    """A language pack that is missing or does not validate; the message says where."""
+
+
+class _BadRegex(ValueError):
+    """A regex that does not compile; `position` is where, in the joined pattern."""
+
+    def __init__(self, message: str, position: int | None) -> None:
+        super().__init__(message)
+        self.position = position
+
+
+def _compile(value: Any) -> re.Pattern[str]:
+    """Compile one entry: a string, or a list of pieces joined with nothing in between
+    (so a long pattern can be written over several short lines). Matching ignores case."""
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        value = "".join(value)
+    if not isinstance(value, str):
+        raise ValueError("expected a regex: a string or a list of string pieces")
+    try:
+        return re.compile(value, re.IGNORECASE)
+    except re.error as err:
+        raise _BadRegex(f"bad regex ({err.msg} at position {err.pos})", err.pos) from None
+
+
+Regex = Annotated[re.Pattern[str], BeforeValidator(_compile)]
+Patterns = tuple[Regex, ...]
+
+
+@dataclass(frozen=True, eq=False, config=ConfigDict(extra="forbid"))
+class UnderstandPack:
+    """What triage reads an incident by, in one language; each table is named by what it
+    catches. `eq=False`: two loads are two packs, so callers can cache on the object."""
+
+    category_cues: dict[Category, Patterns] = field(default_factory=dict)
+    category_stems: dict[Category, Patterns] = field(default_factory=dict)
+    app_broken: Patterns = ()
+    wide_impact: Patterns = ()
+    long_impact: Patterns = ()
+    sensitive_data: Patterns = ()
+    repeated: Patterns = ()
+    still_open: Patterns = ()
+    already_fixed: Patterns = ()
+    price_mentioned: Patterns = ()
+    prices_correct: Patterns = ()
+    remedy_offer_words: Patterns = ()
+    quote_swap_words: Patterns = ()
+
+
+_SCHEMAS: dict[str, TypeAdapter[Any]] = {"understand": TypeAdapter(UnderstandPack)}
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser is ~10x faster
+
+
+@cache
+def languages_dir() -> Path:
+    """The `languages` folder in a wheel (`composer/_data`) or a checkout. Same rule as
+    `knowledge.project_dir`, not imported from there: packs sit below the knowledge layer.
+    Cached: where the package is installed does not change while it runs."""
+    packaged = Path(__file__).parent / "_data" / "languages"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "languages"
+
+
+def load_pack(lang: str, name: str = "understand",
+              directory: str | Path | None = None) -> UnderstandPack:
+    """The validated pack `<directory>/<lang>/<name>.yaml`, read once per process and again
+    only when the file changes (the cache is keyed by its modification time)."""
+    if name not in _SCHEMAS:
+        raise PackError(f"unknown pack {name!r}; known: {', '.join(sorted(_SCHEMAS))}")
+    root = Path(directory) if directory is not None else languages_dir()
+    path = root / lang / f"{name}.yaml"
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        if (root / lang).is_dir():
+            raise PackError(
+                f"{_shown(root / lang)}: no {name}.yaml; every language folder needs one "
+                f"(start from {_shown(root / 'en' / (name + '.yaml'))})"
+            ) from None
+        raise PackError(f"{_shown(root)}: no language pack for {lang!r}") from None
+    return _load(path, name, mtime)
+
+
+@cache
+def _load(path: Path, name: str, mtime: int) -> UnderstandPack:
+    """Parse, keeping the node tree for line numbers, then validate; `mtime` keys the cache."""
+    text = path.read_text(encoding="utf-8")
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else {}
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise PackError(f"{_shown(path)}{line}: not valid YAML ({err.problem})") from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise PackError(f"{_shown(path)}:1: a pack is a mapping of table names to entries")
+    try:
+        return _SCHEMAS[name].validate_python(data)
+    except ValidationError as err:
+        raise PackError(_describe(path, node, err)) from None
+
+
+def _describe(path: Path, root: yaml.Node, err: ValidationError) -> str:
+    """One line: file:line, the entry's place and text, what is wrong (and how many more)."""
+    first = err.errors()[0]
+    loc = tuple(first["loc"])
+    cause = first.get("ctx", {}).get("error")
+    if first["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
+        node, where = _node_at(root, loc, at_key=True)
+        where, problem = where.rpartition(".")[0], f"unknown table {loc[-1]!r}"
+    elif loc and loc[-1] == "[key]":
+        node, where = _node_at(root, loc[:-1], at_key=True)
+        where, problem = where.rpartition(".")[0], f"unknown category {loc[-2]!r}"
+    else:
+        node, where = _node_at(root, loc, at_key=False)
+        problem = str(cause) if cause is not None else first["msg"]
+        if isinstance(cause, _BadRegex) and isinstance(node, yaml.SequenceNode):
+            node = _piece_at(node, cause.position)
+        where += _entry_text(node)
+    more = len(err.errors()) - 1
+    tail = f" (and {more} more)" if more else ""
+    place = f"{where}: " if where else ""
+    return f"{_shown(path)}:{node.start_mark.line + 1}: {place}{problem}{tail}"
+
+
+def _node_at(root: yaml.Node, loc: tuple[Any, ...], at_key: bool) -> tuple[yaml.Node, str]:
+    """The YAML node a pydantic error location points at (the last key itself when `at_key`),
+    and that place written out as `table.category[index]`."""
+    node, where = root, ""
+    for i, part in enumerate(loc):
+        if isinstance(node, yaml.MappingNode):
+            pairs = [(k, v) for k, v in node.value if k.value == str(part)]
+            if not pairs:
+                break
+            key, value = pairs[0]
+            node = key if at_key and i == len(loc) - 1 else value
+            where += f".{part}" if where else str(part)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
+                and part < len(node.value):
+            node = node.value[part]
+            where += f"[{part}]"
+        else:
+            break
+    return node, where
+
+
+def _piece_at(node: yaml.SequenceNode, position: int | None) -> yaml.Node:
+    """The piece of a multi-line pattern that holds the error's position."""
+    offset = 0
+    for piece in node.value:
+        offset += len(str(piece.value))
+        if position is not None and position < offset:
+            return piece
+    return node.value[-1] if node.value else node
+
+
+def _entry_text(node: yaml.Node) -> str:
+    """A short quote of the entry, so the message names it even without opening the file."""
+    if not isinstance(node, yaml.ScalarNode) or not node.value:
+        return ""
+    text = str(node.value)
+    return " " + repr(text if len(text) <= 40 else text[:40] + "…")
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
