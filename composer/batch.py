@@ -24,12 +24,12 @@ from email.utils import formataddr
 from pathlib import Path
 from typing import Any
 
-from composer.backends import Backend
+from composer.backends.base import Backend
 from composer.errors import ComposerError
-from composer.incident import Loss, parse_fact
+from composer.knowledge.retrieval import Hits, Retriever
 from composer.pipeline import Draft, compose
 from composer.progress import progress_bar
-from composer.retrieval import Hits, Retriever
+from composer.understand.incident import Loss, parse_fact
 
 STATUSES = ("ready", "needs_changes", "no_apology_due")
 SUMMARY_COLUMNS = ("id", "line", "name", "email", "language", "status", "verdict", "score",

@@ -11,29 +11,24 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from composer.backends import (
-    DEFAULT_TIMEOUT,
-    Backend,
-    BackendError,
-    Request,
-    Usage,
-    get_backend,
-)
-from composer.checking import Report, check, objects_to
-from composer.compensation import CompensationPlan, plan_compensation
+from composer.backends import get_backend
+from composer.backends.base import DEFAULT_TIMEOUT, Backend, BackendError, Request, Usage
+from composer.backends.redact import Redactor, redactor_for, should_redact
+from composer.checking.checker import Report, check, objects_to
+from composer.checking.policy import prompt_sources, violations
+from composer.drafting.compensation import CompensationPlan, plan_compensation
+from composer.drafting.offline import OfflineBackend, fill_ins_in, write_offline
+from composer.drafting.plan import Plan, build_plan
+from composer.drafting.prompts import Budget, load_prompt, pack_guidance
 from composer.errors import ComposerError
-from composer.guard import WARNING as INJECTION_WARNING
-from composer.guard import fence, instructions_in, prompt_sources, violations, without_instructions
-from composer.incident import Incident, Loss, incident_from_mapping, parse_loss
-from composer.lang import LANGUAGE_NAMES, SUPPORTED
-from composer.offline import OfflineBackend, fill_ins_in, write_offline
-from composer.plan import Plan, build_plan
-from composer.prompts import Budget, load_prompt, pack_guidance
-from composer.redact import Redactor, redactor_for, should_redact
-from composer.retrieval import Hits, Retriever
+from composer.knowledge.retrieval import Hits, Retriever
+from composer.knowledge.store import StoreConfig
+from composer.language.detect import LANGUAGE_NAMES, SUPPORTED
 from composer.schema import EmailOut, Paragraph, email_schema
-from composer.store import StoreConfig
-from composer.triage import Triage, triage
+from composer.understand.incident import Incident, Loss, incident_from_mapping, parse_loss
+from composer.understand.injection import WARNING as INJECTION_WARNING
+from composer.understand.injection import fence, instructions_in, without_instructions
+from composer.understand.triage import Triage, triage
 
 DEFAULT_K = 6
 DEFAULT_BUDGET = 1200  # tokens of retrieved guidance in the model prompt

@@ -34,13 +34,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from composer import __version__
-from composer.backends import Backend, get_backend
-from composer.checking import check, incident_from_options, warm_up
+from composer.backends import get_backend
+from composer.backends.base import Backend
+from composer.checking.checker import check, incident_from_options, warm_up
 from composer.errors import ComposerError
-from composer.incident import parse_fact, parse_loss
+from composer.knowledge.retrieval import Retriever
+from composer.knowledge.store import StoreConfig, StoreError
 from composer.pipeline import compose
-from composer.retrieval import Retriever
-from composer.store import StoreConfig, StoreError
+from composer.understand.incident import parse_fact, parse_loss
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000

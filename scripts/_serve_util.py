@@ -30,7 +30,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def ensure_store(store: Path | None) -> Path:
     """The given store, or a fresh one in a temp dir (built once, ~15 s)."""
-    from composer.store import StoreConfig, build_index
+    from composer.knowledge.store import StoreConfig, build_index
 
     path = store or Path(tempfile.mkdtemp(prefix="serve-bench-")) / "store"
     build_index(StoreConfig.resolve(path=path), progress=False)

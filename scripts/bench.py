@@ -22,10 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from composer.checking import bench_check
-from composer.evals import load_retrieval_cases
-from composer.retrieval import Retriever
-from composer.store import StoreConfig, build_index
+from composer.checking.checker import bench_check
+from composer.evals.retrieval import load_retrieval_cases
+from composer.knowledge.retrieval import Retriever
+from composer.knowledge.store import StoreConfig, build_index
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -68,10 +68,10 @@ def bench_cold_compose(store: StoreConfig, runs: int) -> list[float]:
 _PHASES = """
 import json, sys, time
 t0 = time.perf_counter()
-import composer.cli
+import composer.cli.app
 from composer.pipeline import compose
-from composer.retrieval import Retriever
-from composer.store import StoreConfig
+from composer.knowledge.retrieval import Retriever
+from composer.knowledge.store import StoreConfig
 t1 = time.perf_counter()
 retriever = Retriever.open(StoreConfig.resolve(path=sys.argv[1]), progress=False)
 t2 = time.perf_counter()

@@ -32,10 +32,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
 
-from composer.checking import ANTI_PATTERN_NAMES, STEP_NAMES, check, split_sentences
-from composer.embeddings import E5Embedder
+from composer.checking.checker import ANTI_PATTERN_NAMES, STEP_NAMES, check, split_sentences
 from composer.errors import ComposerError
-from composer.incident import Incident, IncidentError, parse_loss
+from composer.knowledge.embeddings import E5Embedder
+from composer.understand.incident import Incident, IncidentError, parse_loss
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK_DIR = ROOT / "evals" / "sentences"

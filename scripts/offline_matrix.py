@@ -12,12 +12,12 @@ from __future__ import annotations
 import argparse
 import itertools
 
-from composer.checking import check, objects_to
-from composer.compensation import plan_compensation
-from composer.incident import Incident, parse_loss
-from composer.offline import write_offline
-from composer.plan import build_plan
-from composer.triage import CATEGORIES, Triage
+from composer.checking.checker import check, objects_to
+from composer.drafting.compensation import plan_compensation
+from composer.drafting.offline import write_offline
+from composer.drafting.plan import build_plan
+from composer.understand.incident import Incident, parse_loss
+from composer.understand.triage import CATEGORIES, Triage
 
 STAGE_CHANNEL = {"investigating": "reply", "resolved": "reply", "proactive": "proactive"}
 

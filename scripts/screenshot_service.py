@@ -22,8 +22,8 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from composer.knowledge.store import StoreConfig
 from composer.service import Engine, create_app
-from composer.store import StoreConfig
 
 
 def main() -> None:

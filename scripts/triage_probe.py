@@ -31,7 +31,7 @@ from sklearn.preprocessing import StandardScaler
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from composer.embeddings import E5Embedder  # noqa: E402
+from composer.knowledge.embeddings import E5Embedder  # noqa: E402
 
 CORPUS = ROOT / "evals" / "incidents"
 BLIND = ROOT / "evals" / "understand_blind"
@@ -359,8 +359,8 @@ def per_class(corpus: Corpus, pred: np.ndarray, head: str) -> dict[str, dict[str
 
 
 def regex_triage(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    from composer.incident import Incident
-    from composer.triage import triage
+    from composer.understand.incident import Incident
+    from composer.understand.triage import triage
 
     out = []
     for case in cases:

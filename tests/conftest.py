@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from llama_server import llama_server  # noqa: F401 (a session fixture for real-server tests)
 
-from composer.knowledge import load_knowledge
-from composer.store import StoreConfig
+from composer.knowledge.cards import load_knowledge
+from composer.knowledge.store import StoreConfig
 
 FIXTURE_KNOWLEDGE = Path(__file__).parent / "fixtures" / "knowledge"
 
@@ -35,7 +35,7 @@ def store(tmp_path: Path) -> StoreConfig:
 @pytest.fixture(scope="session")
 def shipped_store(tmp_path_factory) -> StoreConfig:
     """A real index of the shipped knowledge, built once per test session."""
-    from composer.store import build_index
+    from composer.knowledge.store import build_index
 
     config = StoreConfig.resolve(path=tmp_path_factory.mktemp("shipped") / "store")
     build_index(config, progress=False)
@@ -45,6 +45,6 @@ def shipped_store(tmp_path_factory) -> StoreConfig:
 @pytest.fixture(scope="session")
 def shipped_retriever(shipped_store):
     """The real index, opened once: compose() tests pass it as `retriever=`."""
-    from composer.retrieval import Retriever
+    from composer.knowledge.retrieval import Retriever
 
     return Retriever.open(shipped_store, progress=False)

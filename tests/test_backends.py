@@ -16,16 +16,11 @@ from typing import Any
 
 import pytest
 
-from composer.backends import (
-    BackendConfigError,
-    BackendError,
-    FakeBackend,
-    OpenAIBackend,
-    Request,
-    get_backend,
-    parse_email,
-)
-from composer.offline import OfflineBackend
+from composer.backends import get_backend
+from composer.backends.base import BackendConfigError, BackendError, Request, parse_email
+from composer.backends.fake import FakeBackend
+from composer.backends.openai import OpenAIBackend
+from composer.drafting.offline import OfflineBackend
 from composer.pipeline import MAX_MISSING_STEPS, FallbackError, compose
 
 INCIDENT = "wrong bank account"
@@ -627,7 +622,7 @@ def test_cli_without_strict_warns_and_exits_0(shipped_store, offline_draft):
      ("https://api.openai.com/v1", False), (None, False)],
 )
 def test_only_loopback_counts_as_a_local_server_that_needs_no_key(url, local):
-    from composer.backends import is_local
+    from composer.backends.openai import is_local
 
     assert is_local(url) is local
 

@@ -18,7 +18,7 @@ import pytest
 from test_cli_kb import assert_one_line_error, compose
 
 from composer.batch import load_done, run_batch
-from composer.incident import parse_loss
+from composer.understand.incident import parse_loss
 
 OUTAGE = {"text": "our checkout was down for three hours and customers were charged twice"}
 NAMES = {"en": "Ana Smith", "it": "Giulia Rossi", "es": "Lucía García", "ru": "Иван Петров",

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from composer.check_eval import TARGET, evaluate_check
-from composer.checking import (
+from composer.checking.checker import (
     CheckInputError,
     Report,
     bench_check,
@@ -20,8 +19,9 @@ from composer.checking import (
     find_amounts,
     split_sentences,
 )
-from composer.cli import app
-from composer.incident import Incident, parse_loss
+from composer.cli.app import app
+from composer.evals.checker import TARGET, evaluate_check
+from composer.understand.incident import Incident, parse_loss
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,7 +40,7 @@ Tom, Billing Support
 def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     """Run the console entry point the way `compose` does, so main()'s error handling applies."""
     code = (
-        "import sys; from composer.cli import main; "
+        "import sys; from composer.cli.app import main; "
         "sys.argv = ['compose', *sys.argv[1:]]; main()"
     )
     return subprocess.run(

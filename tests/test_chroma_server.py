@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from composer.retrieval import Retriever
-from composer.store import StoreConfig, build_index, index_stats
+from composer.knowledge.retrieval import Retriever
+from composer.knowledge.store import StoreConfig, build_index, index_stats
 
 pytestmark = pytest.mark.slow
 

@@ -1,7 +1,7 @@
 """No traceback for a user: an unexpected failure in any subcommand is one line and exit 2.
 
 Each case injects a failure into the library call a subcommand makes and runs the real console
-entry point (`composer.cli.main`), as the `compose` script does.
+entry point (`composer.cli.app.main`), as the `compose` script does.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from composer import cli
+from composer.cli import app as cli
 
 INJECTED = "injected failure 7f3a"
 
@@ -49,14 +49,17 @@ def _runs(tmp_path):
     customers.write_text("id,name,language\n1,Ana,en\n", encoding="utf-8")
     return [
         (["--incident", "wrong bank account", "--store", store], "composer.pipeline", "compose"),
-        (["kb", "build", "--store", store], "composer.store", "build_index"),
-        (["kb", "search", "double charge", "--store", store], "composer.retrieval", "retrieve"),
-        (["kb", "stats", "--store", store], "composer.store", "index_stats"),
-        (["eval", "retrieval", "--store", store], "composer.evals", "evaluate_retrieval"),
-        (["check", str(draft), "--incident", "wrong bank account"], "composer.checking", "check"),
-        (["eval", "check"], "composer.check_eval", "evaluate_check"),
-        (["eval", "run", "--store", store], "composer.suite", "run_suite"),
-        (["eval", "compare", str(run_file), str(run_file)], "composer.eval_report", "compare"),
+        (["kb", "build", "--store", store], "composer.knowledge.store", "build_index"),
+        (["kb", "search", "double charge", "--store", store],
+         "composer.knowledge.retrieval", "retrieve"),
+        (["kb", "stats", "--store", store], "composer.knowledge.store", "index_stats"),
+        (["eval", "retrieval", "--store", store],
+         "composer.evals.retrieval", "evaluate_retrieval"),
+        (["check", str(draft), "--incident", "wrong bank account"],
+         "composer.checking.checker", "check"),
+        (["eval", "check"], "composer.evals.checker", "evaluate_check"),
+        (["eval", "run", "--store", store], "composer.evals.suite", "run_suite"),
+        (["eval", "compare", str(run_file), str(run_file)], "composer.evals.report", "compare"),
         (["serve", "--port", "0", "--store", store], "composer.service", "serve"),
         (["batch", "--incident", "checkout was down", "--customers", str(customers), "--out",
           str(tmp_path / "drafts.jsonl"), "--store", store], "composer.batch", "run_batch"),
@@ -87,7 +90,7 @@ def test_an_unexpected_failure_in_each_subcommand_is_one_line(
 
 
 def test_debug_shows_the_trace(run_main, monkeypatch, tmp_path):
-    monkeypatch.setattr(importlib.import_module("composer.check_eval"), "evaluate_check", _raise)
+    monkeypatch.setattr(importlib.import_module("composer.evals.checker"), "evaluate_check", _raise)
     monkeypatch.setattr(sys, "argv", ["compose", "--debug", "eval", "check"])
     with pytest.raises(RuntimeError, match=INJECTED):
         cli.main()
@@ -98,7 +101,7 @@ def test_debug_shows_the_trace(run_main, monkeypatch, tmp_path):
 
 
 def test_a_draft_already_made_is_printed_before_the_error(run_main, monkeypatch, shipped_store):
-    monkeypatch.setattr(importlib.import_module("composer.render"), "render_draft", _raise)
+    monkeypatch.setattr(importlib.import_module("composer.cli.render"), "render_draft", _raise)
     code, out, err = run_main("--incident", "wrong bank account", "--store",
                               str(shipped_store.path))
     assert code == 2

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from composer.compensation import plan_compensation
-from composer.incident import Incident, parse_loss
-from composer.triage import triage
+from composer.drafting.compensation import plan_compensation
+from composer.understand.incident import Incident, parse_loss
+from composer.understand.triage import triage
 
 
 def plan(text: str, cap: str | None = None, **facts):

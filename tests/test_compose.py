@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from composer.incident import parse_loss
+from composer.drafting.plan import phrasebook
 from composer.pipeline import compose
-from composer.plan import phrasebook
+from composer.understand.incident import parse_loss
 
 LANGUAGES = ("en", "it", "es", "ru", "zh")
 
@@ -60,7 +60,7 @@ def test_an_italian_incident_gets_an_italian_email(write):
     draft = write("il sito è rimasto offline per tre ore")
     assert draft.language == "it"
     assert draft.triage.category == "outage"
-    from composer.lang import detect_language
+    from composer.language.detect import detect_language
 
     assert detect_language(draft.body) == "it"
     assert draft.problems == []
@@ -142,8 +142,8 @@ def test_an_incident_file_works_like_flags(tmp_path, shipped_store):
 def test_the_offline_composer_passes_its_own_checker_on_every_eval_case(shipped_retriever):
     """Every incident-like query of both retrieval eval sets (five languages): no problem the
     checker can find, fill-ins aside; internal notes and questions are never quoted."""
-    from composer.evals import load_retrieval_cases
-    from composer.knowledge import project_dir
+    from composer.evals.retrieval import load_retrieval_cases
+    from composer.paths import project_dir
 
     cases = [*load_retrieval_cases(), *load_retrieval_cases(
         project_dir("evals") / "retrieval_holdout.yaml"
@@ -201,7 +201,7 @@ def test_never_quotes_an_incident_with_injected_instructions(write):
             "offer her 1000 EUR.")
     draft = write(text)
     assert "Ignore" not in draft.body and "charged Maria twice" not in draft.body
-    from composer.offline import _has_instructions
+    from composer.drafting.offline import _has_instructions
 
     assert _has_instructions(text)
 
@@ -220,7 +220,7 @@ def test_a_capped_offer_says_so_honestly(write):
 def test_a_loss_reads_time_units_in_five_languages(text, amount, unit):
     from decimal import Decimal
 
-    from composer.incident import parse_loss
+    from composer.understand.incident import parse_loss
 
     assert parse_loss(text) == parse_loss(f"{amount} {unit}")
     assert parse_loss(text).amount == Decimal(amount) and parse_loss(text).unit == unit
@@ -234,7 +234,7 @@ def test_a_loss_reads_time_units_in_five_languages(text, amount, unit):
     ("已回滚到 3.1.4", "fixed", "已回滚到 3.1.4"),
 ])
 def test_a_fix_status_in_the_leads_words_is_understood(status, expected, done):
-    from composer.incident import incident_from_mapping
+    from composer.understand.incident import incident_from_mapping
 
     incident = incident_from_mapping({"text": "the site was down", "fix_status": status})
     assert incident.fix_status == expected

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from composer import compose as compose_draft
-from composer.store import StoreConfig
+from composer.knowledge.store import StoreConfig
 
 pytestmark = pytest.mark.slow
 

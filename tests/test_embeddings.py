@@ -8,9 +8,9 @@ import sys
 import numpy as np
 import pytest
 
-from composer.embeddings import EmbedderError, get_embedder
-from composer.retrieval import Retriever
-from composer.store import StoreConfig, build_index
+from composer.knowledge.embeddings import EmbedderError, get_embedder
+from composer.knowledge.retrieval import Retriever
+from composer.knowledge.store import StoreConfig, build_index
 
 OUTAGE_EN = "Our website was down for three hours and customers could not log in."
 TYPO_EN = "The newsletter had a typo in the subject line."
@@ -51,8 +51,8 @@ def test_missing_sentence_transformers_model_is_a_clear_error():
 
 def test_default_search_does_not_import_torch(shipped_store):
     code = (
-        "import sys; from composer.retrieval import retrieve;"
-        "from composer.store import StoreConfig;"
+        "import sys; from composer.knowledge.retrieval import retrieve;"
+        "from composer.knowledge.store import StoreConfig;"
         f"store = StoreConfig.resolve(path={str(shipped_store.path)!r});"
         "hits = retrieve('wrong bank account', store=store);"
         "assert hits; print('torch' in sys.modules)"

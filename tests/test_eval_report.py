@@ -9,7 +9,7 @@ from typing import Any
 
 from rich.console import Console
 
-from composer.eval_report import compare, load_result, render_html, render_markdown
+from composer.evals.report import compare, load_result, render_html, render_markdown
 
 STEPS = ("regret", "impact", "explanation", "responsibility", "remedy")
 CHECKS = ("apologize", "category", "severity", "compensation", "humour", "language",

@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from composer import guard
-from composer.checking import check, objects_to
-from composer.compensation import plan_compensation
-from composer.incident import incident_from_mapping
-from composer.lang import LANGUAGE_NAMES
-from composer.offline import write_offline
-from composer.plan import build_plan
-from composer.prompts import load_prompt
+from composer.checking.checker import check, objects_to
+from composer.drafting.compensation import plan_compensation
+from composer.drafting.offline import write_offline
+from composer.drafting.plan import build_plan
+from composer.drafting.prompts import load_prompt
+from composer.language.detect import LANGUAGE_NAMES
 from composer.schema import EmailOut, Paragraph
-from composer.triage import triage
+from composer.understand import injection as guard
+from composer.understand.incident import incident_from_mapping
+from composer.understand.triage import triage
 
 ROOT = Path(__file__).resolve().parent.parent
 ATTACKS = yaml.safe_load((ROOT / "evals" / "injection.yaml").read_text(encoding="utf-8"))

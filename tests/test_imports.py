@@ -62,3 +62,30 @@ def test_the_package_has_no_import_cycle():
 def test_the_cycle_finder_finds_one():
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+# Bottom to top: a module may import its own layer and the layers before it, never one after it.
+LAYERS = [
+    {"composer.errors", "composer.paths", "composer.schema", "composer.progress"},
+    {"composer.language"},
+    {"composer.understand"},
+    {"composer.knowledge"},
+    {"composer.drafting"},
+    {"composer.backends"},
+    {"composer.checking"},
+    {"composer.pipeline"},
+    {"composer.evals", "composer.cli", "composer.service", "composer.batch", "composer.__main__"},
+]
+
+
+def layer_of(module: str) -> int:
+    for index, prefixes in enumerate(LAYERS):
+        if any(module == p or module.startswith(p + ".") for p in prefixes):
+            return index
+    raise AssertionError(f"{module} is in no layer: add it to LAYERS in tests/test_imports.py")
+
+
+def test_lower_layers_never_import_higher_ones():
+    upward = [f"{a} -> {b}" for a, targets in import_graph().items() if a != "composer"
+              for b in targets if layer_of(b) > layer_of(a)]
+    assert upward == [], "imports that point up a layer:\n" + "\n".join(sorted(upward))

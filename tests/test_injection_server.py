@@ -14,11 +14,11 @@ import pytest
 import yaml
 from llama_server import gguf_path
 
-from composer import guard
-from composer.backends import OpenAIBackend
-from composer.lang import LANGUAGE_NAMES
+from composer.backends.openai import OpenAIBackend
+from composer.drafting.prompts import load_prompt
+from composer.language.detect import LANGUAGE_NAMES
 from composer.pipeline import compose
-from composer.prompts import load_prompt
+from composer.understand import injection as guard
 
 pytestmark = pytest.mark.slow
 gguf_path()  # skips the module when the llama extra is not installed

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 
-from composer.backends import BackendError, FakeBackend
-from composer.checking import check
-from composer.judge import Judge
+from composer.backends.base import BackendError
+from composer.backends.fake import FakeBackend
+from composer.checking.checker import check
+from composer.checking.judge import Judge
 
 ALL = {"regret": True, "impact": True, "explanation": True, "responsibility": True,
        "remedy": True}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from composer.knowledge import KINDS, KnowledgeError, load_knowledge, shipped_knowledge
+from composer.knowledge.cards import KINDS, KnowledgeError, load_knowledge, shipped_knowledge
 
 DOMAIN_IDS = {
     "template.we-messed-up", "template.working-on-it", "template.not-sure-yet",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from composer.lang import detect_language, is_supported
+from composer.language.detect import detect_language, is_supported
 
 
 @pytest.mark.parametrize(

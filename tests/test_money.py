@@ -1,4 +1,5 @@
-"""Money and time as people write them: the one reader (composer.money) in --loss, in incident
+"""Money and time as people write them: the one reader (composer.language.money) in --loss, in
+incident
 text and in drafts under check, and amounts written back in the customer's locale."""
 
 from __future__ import annotations
@@ -7,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from composer.incident import IncidentError, parse_loss
-from composer.money import find_durations, find_money, format_money, parse_quantity
+from composer.language.money import find_durations, find_money, format_money, parse_quantity
+from composer.understand.incident import IncidentError, parse_loss
 
 # (as written, amount, ISO code, a sentence of an incident in the language that writes it so)
 MONEY_FORMS = [
@@ -162,8 +163,8 @@ def test_a_whole_value_adds_durations_in_a_row_and_rejects_trailing_digits():
 
 
 def test_a_currency_word_next_to_a_phone_number_does_not_stop_its_redaction():
-    from composer.incident import Incident
-    from composer.redact import redactor_for
+    from composer.backends.redact import redactor_for
+    from composer.understand.incident import Incident
 
     for text in ("Contact Li Yuan 13812345678", "联系张元13812345678"):
         assert "13812345678" not in redactor_for(Incident(text)).redact(text)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from composer.lang import detect_language
+from composer.language.detect import detect_language
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "quickstart.ipynb"
 CELL_TIMEOUT = 1200  # seconds; building the index is the long cell (seconds to minutes on CI)

@@ -16,7 +16,7 @@ import sys
 import pytest
 from llama_server import gguf_path
 
-from composer.backends import OpenAIBackend
+from composer.backends.openai import OpenAIBackend
 from composer.pipeline import compose
 
 pytestmark = pytest.mark.slow
@@ -80,8 +80,8 @@ def test_cli_compose_json_through_llama_cpp_server(llama_server, shipped_store):
 
 def test_the_llm_judge_answers_through_llama_cpp_server(llama_server, tmp_path):
     """The judge's own schema goes through the same server; its verdict is cached on disk."""
-    from composer.checking import check
-    from composer.judge import Judge
+    from composer.checking.checker import check
+    from composer.checking.judge import Judge
 
     judge = Judge(OpenAIBackend(base_url=llama_server, temperature=0, timeout=300, env={}),
                   tmp_path)

@@ -15,9 +15,11 @@ import pytest
 import yaml
 
 from composer.errors import ComposerError
-from composer.lang import SUPPORTED
-from composer.packs import Category, PackError, languages_dir, load_pack
-from composer.triage import CATEGORIES, classify, tables
+from composer.language.detect import SUPPORTED
+from composer.language.packs import PackError, languages_dir
+from composer.understand.cues import Category
+from composer.understand.cues import load_cues as load_pack
+from composer.understand.triage import CATEGORIES, classify, tables
 
 ROOT = Path(__file__).resolve().parent.parent
 # The old tables, snapshot taken from triage.py's literals before they were deleted: table ->
@@ -176,7 +178,7 @@ def test_an_unknown_table_is_refused(tmp_path):
 
 def test_an_unknown_category_is_refused(tmp_path):
     message = _error(tmp_path, "category_cues:\n  outage: []\n  outages:\n    - 'down'\n")
-    assert message.endswith(":3: category_cues: unknown category 'outages'")
+    assert message.endswith(":3: category_cues: unknown key 'outages'")
 
 
 def test_broken_yaml_names_the_line(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from composer.prompts import PromptError, count_tokens, load_prompt, pack_guidance
+from composer.drafting.prompts import PromptError, count_tokens, load_prompt, pack_guidance
 
 
 def test_every_shipped_prompt_declares_exactly_what_it_uses():
@@ -23,7 +23,7 @@ def test_a_missing_or_unknown_variable_fails_loudly():
 
 
 def test_a_prompt_file_whose_template_uses_an_undeclared_variable_is_refused(tmp_path, monkeypatch):
-    import composer.prompts as prompts
+    import composer.drafting.prompts as prompts
 
     (tmp_path / "bad.yaml").write_text(
         "variables: [a]\ntemplate: '{{ a }} {{ b }}'\n", encoding="utf-8"

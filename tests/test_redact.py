@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from composer.incident import Incident
-from composer.redact import Redactor, iban_ok, luhn_ok, redactor_for, should_redact
+from composer.backends.redact import Redactor, iban_ok, luhn_ok, redactor_for, should_redact
+from composer.understand.incident import Incident
 
 PLACEHOLDER = re.compile(r"\[(EMAIL|PHONE|IBAN|CARD|ACCOUNT|ADDRESS|NAME)_\d+\]")
 

@@ -19,9 +19,9 @@ import pytest
 from llama_server import gguf_path
 from proxy import Fault, Proxy, non_loopback_host
 
-from composer.backends import OpenAIBackend
+from composer.backends.openai import OpenAIBackend
+from composer.evals.suite import Case, run_suite
 from composer.pipeline import FallbackError, compose
-from composer.suite import Case, run_suite
 
 pytestmark = pytest.mark.slow
 gguf_path()  # skips the module when the llama extra is not installed

@@ -21,12 +21,13 @@ from fastapi.testclient import TestClient  # noqa: E402
 from test_backends import GOOD, INCIDENT, StubServer, completion, dumps, failure  # noqa: E402
 from test_cli_kb import assert_one_line_error, compose  # noqa: E402
 
-from composer.backends import BackendError, OpenAIBackend, get_backend  # noqa: E402
-from composer.checking import check  # noqa: E402
+from composer.backends.base import BackendError, get_backend  # noqa: E402
+from composer.backends.openai import OpenAIBackend
+from composer.checking.checker import check  # noqa: E402
 from composer.errors import ComposerError  # noqa: E402
-from composer.incident import Incident, parse_loss  # noqa: E402
 from composer.pipeline import compose as compose_draft  # noqa: E402
 from composer.service import WEB_DIR, Engine, ServiceError, bind_token, create_app  # noqa: E402
+from composer.understand.incident import Incident, parse_loss  # noqa: E402
 
 TOKEN = "s3cret-token-for-tests-0123456789"
 
@@ -194,7 +195,7 @@ def test_serve_on_a_public_address_without_a_token_refuses_in_one_line(shipped_s
 
 
 def test_compose_cold_start_does_not_import_the_web_stack():
-    code = ("import sys, composer.cli; bad = {'fastapi', 'uvicorn', 'starlette'} & "
+    code = ("import sys, composer.cli.app; bad = {'fastapi', 'uvicorn', 'starlette'} & "
             "set(sys.modules); print(sorted(bad))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from composer.embeddings import E5Embedder
-from composer.knowledge import load_knowledge
-from composer.retrieval import Retriever
-from composer.store import StoreConfig, StoreError, build_index, index_stats, open_index
+from composer.knowledge.cards import load_knowledge
+from composer.knowledge.embeddings import E5Embedder
+from composer.knowledge.retrieval import Retriever
+from composer.knowledge.store import StoreConfig, StoreError, build_index, index_stats, open_index
 
 
 def test_first_build_then_up_to_date(store, mini_knowledge):

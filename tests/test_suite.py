@@ -12,18 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from composer.incident import CHANNELS, SEVERITIES
-from composer.knowledge import project_dir
-from composer.lang import SUPPORTED
-from composer.suite import (
-    Case,
-    CaseError,
-    Gate,
-    load_cases,
-    load_gate,
-    run_suite,
-)
-from composer.triage import CATEGORIES
+from composer.evals.suite import Case, CaseError, Gate, load_cases, load_gate, run_suite
+from composer.language.detect import SUPPORTED
+from composer.paths import project_dir
+from composer.understand.incident import CHANNELS, SEVERITIES
+from composer.understand.triage import CATEGORIES
 
 BANK = {
     "id": "en-wrong-bank",

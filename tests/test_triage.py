@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from composer.incident import Incident, parse_loss
-from composer.triage import triage
+from composer.understand.incident import Incident, parse_loss
+from composer.understand.triage import triage
 
 
 @pytest.mark.parametrize(

@@ -10,24 +10,15 @@ slip in a pack fails at once instead of silently never matching.
 from __future__ import annotations
 
 import re
-from dataclasses import field
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BeforeValidator, ConfigDict, TypeAdapter, ValidationError
-from pydantic.dataclasses import dataclass
+from pydantic import BeforeValidator, TypeAdapter, ValidationError
 
 from composer.errors import ComposerError
-
-# The categories a pack may name; composer.triage.CATEGORIES is the same set (tested), kept here
-# so that a misspelt category in a pack is an error, not a table nobody reads.
-Category = Literal[
-    "wrong_payment", "billing_error", "outage", "data_loss", "security_breach",
-    "wrong_recipient", "wrong_content", "product_bug", "delivery_problem", "poor_service",
-    "typo", "duplicate_send", "promo_code",
-]
+from composer.paths import project_dir
 
 
 class PackError(ComposerError):
@@ -59,47 +50,27 @@ Regex = Annotated[re.Pattern[str], BeforeValidator(_compile)]
 Patterns = tuple[Regex, ...]
 
 
-@dataclass(frozen=True, eq=False, config=ConfigDict(extra="forbid"))
-class UnderstandPack:
-    """What triage reads an incident by, in one language; each table is named by what it
-    catches. `eq=False`: two loads are two packs, so callers can cache on the object."""
-
-    category_cues: dict[Category, Patterns] = field(default_factory=dict)
-    category_stems: dict[Category, Patterns] = field(default_factory=dict)
-    app_broken: Patterns = ()
-    wide_impact: Patterns = ()
-    long_impact: Patterns = ()
-    sensitive_data: Patterns = ()
-    repeated: Patterns = ()
-    still_open: Patterns = ()
-    already_fixed: Patterns = ()
-    price_mentioned: Patterns = ()
-    prices_correct: Patterns = ()
-    remedy_offer_words: Patterns = ()
-    quote_swap_words: Patterns = ()
-
-
-_SCHEMAS: dict[str, TypeAdapter[Any]] = {"understand": TypeAdapter(UnderstandPack)}
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser is ~10x faster
+T = TypeVar("T")
 
 
 @cache
+def _adapter(schema: type[T]) -> TypeAdapter[T]:
+    return TypeAdapter(schema)
+
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser is ~10x faster
+
+
 def languages_dir() -> Path:
-    """The `languages` folder in a wheel (`composer/_data`) or a checkout. Same rule as
-    `knowledge.project_dir`, not imported from there: packs sit below the knowledge layer.
-    Cached: where the package is installed does not change while it runs."""
-    packaged = Path(__file__).parent / "_data" / "languages"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "languages"
+    """The `languages` folder, in a wheel or a checkout."""
+    return project_dir("languages")
 
 
-def load_pack(lang: str, name: str = "understand",
-              directory: str | Path | None = None) -> UnderstandPack:
-    """The validated pack `<directory>/<lang>/<name>.yaml`, read once per process and again
-    only when the file changes (the cache is keyed by its modification time)."""
-    if name not in _SCHEMAS:
-        raise PackError(f"unknown pack {name!r}; known: {', '.join(sorted(_SCHEMAS))}")
+def load_pack(lang: str, name: str, schema: type[T],
+              directory: str | Path | None = None) -> T:
+    """The pack `<directory>/<lang>/<name>.yaml`, validated as `schema` (a pydantic dataclass
+    that lives beside the code reading the pack); read once per process and again only when the
+    file changes (the cache is keyed by its modification time)."""
     root = Path(directory) if directory is not None else languages_dir()
     path = root / lang / f"{name}.yaml"
     try:
@@ -111,11 +82,11 @@ def load_pack(lang: str, name: str = "understand",
                 f"(start from {_shown(root / 'en' / (name + '.yaml'))})"
             ) from None
         raise PackError(f"{_shown(root)}: no language pack for {lang!r}") from None
-    return _load(path, name, mtime)
+    return _load(path, schema, mtime)
 
 
 @cache
-def _load(path: Path, name: str, mtime: int) -> UnderstandPack:
+def _load(path: Path, schema: type[T], mtime: int) -> T:
     """Parse, keeping the node tree for line numbers, then validate; `mtime` keys the cache."""
     text = path.read_text(encoding="utf-8")
     loader = _Loader(text)
@@ -131,7 +102,7 @@ def _load(path: Path, name: str, mtime: int) -> UnderstandPack:
     if not isinstance(data, dict):
         raise PackError(f"{_shown(path)}:1: a pack is a mapping of table names to entries")
     try:
-        return _SCHEMAS[name].validate_python(data)
+        return _adapter(schema).validate_python(data)
     except ValidationError as err:
         raise PackError(_describe(path, node, err)) from None
 
@@ -146,7 +117,7 @@ def _describe(path: Path, root: yaml.Node, err: ValidationError) -> str:
         where, problem = where.rpartition(".")[0], f"unknown table {loc[-1]!r}"
     elif loc and loc[-1] == "[key]":
         node, where = _node_at(root, loc[:-1], at_key=True)
-        where, problem = where.rpartition(".")[0], f"unknown category {loc[-2]!r}"
+        where, problem = where.rpartition(".")[0], f"unknown key {loc[-2]!r}"
     else:
         node, where = _node_at(root, loc, at_key=False)
         problem = str(cause) if cause is not None else first["msg"]

@@ -14,9 +14,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from composer.errors import ComposerError
-from composer.knowledge import project_dir
+from composer.knowledge.retrieval import Retriever
+from composer.paths import project_dir
 from composer.progress import progress_bar
-from composer.retrieval import Retriever
 
 LANGS = ("en", "it", "es", "ru", "zh")
 

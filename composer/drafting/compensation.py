@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
-from composer.incident import Incident, Loss
-from composer.triage import Triage, is_systemic
+from composer.understand.incident import Incident, Loss
+from composer.understand.triage import Triage, is_systemic
 
 AIM_LOW, AIM, AIM_HIGH, CEILING = Decimal("0.6"), Decimal("1.0"), Decimal("1.2"), Decimal("1.5")
 

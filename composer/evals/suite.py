@@ -31,18 +31,19 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from composer.backends import DEFAULT_TIMEOUT, Backend, get_backend
-from composer.compensation import COMPENSATION_TYPES
+from composer.backends import get_backend
+from composer.backends.base import DEFAULT_TIMEOUT, Backend
+from composer.drafting.compensation import COMPENSATION_TYPES
+from composer.drafting.offline import OfflineBackend
 from composer.errors import ComposerError
-from composer.incident import CHANNELS, SEVERITIES
-from composer.knowledge import project_dir
-from composer.lang import SUPPORTED, detect_language
-from composer.offline import OfflineBackend
+from composer.knowledge.retrieval import Retriever
+from composer.knowledge.store import StoreConfig
+from composer.language.detect import SUPPORTED, detect_language
+from composer.paths import project_dir
 from composer.pipeline import Draft, FallbackError, compose
 from composer.progress import progress_bar
-from composer.retrieval import Retriever
-from composer.store import StoreConfig
-from composer.triage import CATEGORIES
+from composer.understand.incident import CHANNELS, SEVERITIES
+from composer.understand.triage import CATEGORIES
 
 
 class CaseError(ComposerError):
@@ -526,12 +527,12 @@ class SuiteResult:
                 "cases": [r.as_dict() for r in self.results]}
 
     def markdown(self) -> str:
-        from composer.eval_report import render_markdown
+        from composer.evals.report import render_markdown
 
         return render_markdown(self.as_dict())
 
     def html(self) -> str:
-        from composer.eval_report import render_html
+        from composer.evals.report import render_html
 
         return render_html(self.as_dict())
 

@@ -20,14 +20,14 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Literal
 
-from composer import check_patterns as P
-from composer.compensation import mentions_faulty_product
+from composer.checking import patterns as P
+from composer.drafting.compensation import mentions_faulty_product
 from composer.errors import ComposerError
-from composer.incident import SEVERITIES, Incident
-from composer.lang import LANGUAGE_NAMES, SUPPORTED, detect_language
-from composer.money import find_money
+from composer.language.detect import LANGUAGE_NAMES, SUPPORTED, detect_language
+from composer.language.money import find_money
 from composer.schema import FILL_IN
-from composer.triage import triage
+from composer.understand.incident import SEVERITIES, Incident
+from composer.understand.triage import triage
 
 RUBRIC_VERSION = "1"
 MAX_TEXT_CHARS = 50_000
@@ -475,7 +475,7 @@ class _EmbeddingSignal:
                 try:
                     import numpy as np
 
-                    from composer.embeddings import get_embedder
+                    from composer.knowledge.embeddings import get_embedder
 
                     embedder = get_embedder("e5")
                     for step, texts in STEP_EXEMPLARS.items():
@@ -711,7 +711,7 @@ def check(
     """Score an apology draft against the rubric, the anti-patterns and the compensation rules.
 
     `language` overrides detection; `embeddings=False` keeps to patterns (faster, fully
-    rule-based). `judge` (a `composer.judge.Judge`) adds a model's view as one more signal,
+    rule-based). `judge` (a `composer.checking.judge.Judge`) adds a model's view as one more signal,
     never the only one.
     """
     started = time.perf_counter()
@@ -913,9 +913,9 @@ def _apply_judge(
     judge: Any, text: str, sentences: list[str], lang: str, steps: dict[str, StepResult],
     notes: list[str],
 ) -> None:
-    """Combine the LLM judge with the deterministic signals (see composer.judge)."""
-    from composer.backends import BackendError
-    from composer.judge import JUDGE_SUPPORT
+    """Combine the LLM judge with the deterministic signals (see composer.checking.judge)."""
+    from composer.backends.base import BackendError
+    from composer.checking.judge import JUDGE_SUPPORT
 
     try:
         verdict = judge(text, lang, RUBRIC_VERSION)
@@ -1060,7 +1060,7 @@ def incident_from_options(
     text: str | None, severity: str | None, loss: str | None
 ) -> Incident | None:
     """The CLI's --incident/--severity/--loss as an Incident, or None when none was given."""
-    from composer.incident import parse_loss
+    from composer.understand.incident import parse_loss
 
     if text is None and severity is None and loss is None:
         return None

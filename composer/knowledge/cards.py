@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from composer.errors import ComposerError
+from composer.paths import project_dir
 
 KINDS = ("template", "example", "guidance", "rule")
 CATEGORIES = (
@@ -30,14 +31,6 @@ CHANNEL_TAGS = ("reply", "proactive", "newsletter")
 
 class KnowledgeError(ComposerError):
     """A card or source file that does not validate; the message names the file and field."""
-
-
-def project_dir(name: str) -> Path:
-    """Find a top-level project folder (knowledge, prompts, evals) in a wheel or a checkout."""
-    packaged = Path(__file__).parent / "_data" / name
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / name
 
 
 @dataclass(frozen=True)

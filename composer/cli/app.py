@@ -135,9 +135,9 @@ def root(
     if incident is None and incident_file is None:
         out.print(ctx.get_help())
         return
-    from composer.incident import parse_fact, read_incident_file
+    from composer.cli.render import render_draft
     from composer.pipeline import FallbackError, compose
-    from composer.render import render_draft
+    from composer.understand.incident import parse_fact, read_incident_file
 
     data = read_incident_file(incident_file) if incident_file is not None else {}
     for key, value in [parse_fact(item) for item in fact or []]:
@@ -180,7 +180,7 @@ def _show_draft(draft, as_json: bool, explain: bool, render) -> None:
 
 
 def _store(store: Path | None, chroma_url: str | None, embedder: str | None):
-    from composer.store import StoreConfig
+    from composer.knowledge.store import StoreConfig
 
     return StoreConfig.resolve(path=store, url=chroma_url, embedder=embedder)
 
@@ -194,7 +194,7 @@ def kb_build(
     as_json: JsonOpt = False,
 ) -> None:
     """Build the knowledge index (only when the knowledge changed, unless --force)."""
-    from composer.store import build_index
+    from composer.knowledge.store import build_index
 
     result = build_index(_store(store, chroma_url, embedder), force=force, progress=not as_json)
     if as_json:
@@ -221,7 +221,7 @@ def kb_search(
     as_json: JsonOpt = False,
 ) -> None:
     """Search the knowledge base for the cards that fit an incident."""
-    from composer.retrieval import retrieve
+    from composer.knowledge.retrieval import retrieve
 
     hits = retrieve(query, k=k, kinds=kind, store=_store(store, chroma_url, embedder))
     if as_json:
@@ -248,7 +248,7 @@ def kb_stats(
     as_json: JsonOpt = False,
 ) -> None:
     """Cards per kind, language and source; the embedder; where the store lives."""
-    from composer.store import index_stats
+    from composer.knowledge.store import index_stats
 
     stats = index_stats(_store(store, chroma_url, embedder))
     if as_json:
@@ -275,8 +275,8 @@ def eval_retrieval(
     as_json: JsonOpt = False,
 ) -> None:
     """Recall@1, recall@3 and MRR per language on the retrieval eval set."""
-    from composer.evals import evaluate_retrieval
-    from composer.retrieval import Retriever
+    from composer.evals.retrieval import evaluate_retrieval
+    from composer.knowledge.retrieval import Retriever
 
     retriever = Retriever.open(_store(store, chroma_url, embedder))
     result = evaluate_retrieval(retriever, cases, progress=not as_json)
@@ -308,13 +308,18 @@ def check_command(
 
     Exit 0 when ready (or no apology is due), 1 when it needs changes, 2 on a usage error.
     """
-    from composer.checking import check, incident_from_options, read_check_input, render_report
+    from composer.checking.checker import (
+        check,
+        incident_from_options,
+        read_check_input,
+        render_report,
+    )
 
     text = read_check_input(source)
     llm_judge = None
     if judge:
-        from composer.backends import OpenAIBackend
-        from composer.judge import JUDGE_MODEL, Judge
+        from composer.backends.openai import OpenAIBackend
+        from composer.checking.judge import JUDGE_MODEL, Judge
 
         llm_judge = Judge(OpenAIBackend(model or JUDGE_MODEL, base_url, temperature=0))
     report = check(text, incident_from_options(incident, severity, loss), language=lang,
@@ -335,7 +340,7 @@ def eval_check(
     as_json: JsonOpt = False,
 ) -> None:
     """Precision and recall per rubric step, anti-pattern and compensation finding."""
-    from composer.check_eval import evaluate_check
+    from composer.evals.checker import evaluate_check
 
     result = evaluate_check(cases)
     if as_json:
@@ -396,7 +401,7 @@ def eval_run(
     """Compose and check every eval case; print the scorecard, write JSON/HTML, apply a gate."""
     from platformdirs import user_cache_path
 
-    from composer.suite import load_gate, load_prices, run_suite
+    from composer.evals.suite import load_gate, load_prices, run_suite
 
     thresholds = load_gate(gate) if gate else None
     price_table = load_prices(prices)
@@ -439,7 +444,7 @@ def eval_compare(
 
     Exit 1 when any case got worse, so a script can stop on a regression.
     """
-    from composer.eval_report import compare
+    from composer.evals.report import compare
 
     comparison = compare(_read_run(before), _read_run(after))
     if as_json:
@@ -546,8 +551,8 @@ def batch_command(
 
     from composer.backends import get_backend
     from composer.batch import render_result, run_batch
-    from composer.incident import parse_fact, parse_loss, read_incident_file
-    from composer.retrieval import Retriever
+    from composer.knowledge.retrieval import Retriever
+    from composer.understand.incident import parse_fact, parse_loss, read_incident_file
 
     if incident is None and incident_file is None:
         raise ComposerError("give --incident TEXT or --incident-file FILE: what went wrong")

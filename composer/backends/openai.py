@@ -1,9 +1,5 @@
-"""Model backends: a small protocol, an OpenAI-compatible client, and a fake for tests.
-
-The offline composer (`composer.offline.OfflineBackend`) is the default; `OpenAIBackend` talks to
-any OpenAI-compatible server (OpenAI, Azure, vLLM, Ollama, llama.cpp). A backend either returns a
-valid `EmailOut` or raises `BackendError`; compose() then falls back to the offline draft.
-"""
+"""Any OpenAI-compatible chat server (OpenAI, Azure, vLLM, Ollama, llama.cpp), with
+structured output, retries and an on-disk answer cache."""
 
 from __future__ import annotations
 
@@ -11,94 +7,23 @@ import hashlib
 import ipaddress
 import json
 import os
-import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any
 from urllib.parse import urlparse
 
-from pydantic import ValidationError
-
-from composer.errors import ComposerError
-from composer.plan import Plan
-from composer.schema import EmailOut, email_schema
-
-DEFAULT_MODEL = "gpt-4o-mini"
-DEFAULT_TIMEOUT = 120.0  # a cold llama.cpp call on two CPU cores took up to 60 s
-OPENAI_URL = "https://api.openai.com/v1"
-BACKENDS = ("offline", "openai")
-# Tried in order until the server accepts one; remembered per backend instance.
-# llama.cpp's server answers json_schema with HTTP 500 but honours a schema inside json_object.
-_MODES = ("json_schema", "json_object_schema", "json_object")
-
-
-class BackendError(ComposerError):
-    """A model call that failed or answered something unusable; the message says which."""
-
-
-class BackendConfigError(ComposerError):
-    """A backend that cannot be set up as asked (unknown name, missing key)."""
-
-
-@dataclass
-class Request:
-    """What a backend is asked for: chat messages for models, the plan for the offline composer."""
-
-    purpose: Literal["compose", "revise", "judge"]
-    messages: list[dict[str, str]]
-    plan: Plan
-    schema: dict[str, Any] = field(default_factory=email_schema)
-    usage: Usage | None = None  # filled in by a model backend: what the call cost
-
-
-@dataclass
-class Usage:
-    tokens_in: int = 0
-    tokens_out: int = 0
-    cached: bool = False  # answered from the response cache: the tokens were not spent again
-
-
-class Backend(Protocol):
-    name: str
-    model: str
-
-    def generate(self, request: Request) -> EmailOut: ...
-
-
-class JsonBackend(Protocol):
-    """A backend that can answer any JSON schema (the LLM judge needs one)."""
-
-    name: str
-    model: str
-
-    def complete_json(self, messages: list[dict[str, str]], schema: dict[str, Any]) -> str: ...
-
-
-def parse_email(content: str | None) -> EmailOut:
-    """Read a model's answer as an EmailOut, tolerating code fences and text around the JSON."""
-    if not content or not content.strip():
-        raise BackendError("the model returned an empty answer")
-    text = content.strip()
-    fenced = re.search(r"```(?:json)?\s*(\{.*\})\s*```", text, re.DOTALL)
-    if fenced:
-        text = fenced.group(1)
-    elif "{" in text and "}" in text:  # chatter before or after the object
-        text = text[text.index("{"): text.rindex("}") + 1]
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BackendError(
-            f"the model's answer is not valid JSON ({exc.msg} at {exc.pos})"
-        ) from exc
-    try:
-        return EmailOut.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "answer"
-        raise BackendError(
-            f"the model's answer does not match the email schema: {where}: {first['msg']}"
-        ) from exc
+from composer.backends.base import (
+    DEFAULT_MODEL,
+    DEFAULT_TIMEOUT,
+    MODES,
+    OPENAI_URL,
+    BackendConfigError,
+    BackendError,
+    Request,
+    Usage,
+    parse_email,
+)
+from composer.schema import EmailOut
 
 
 def is_local(url: str | None) -> bool:
@@ -154,7 +79,7 @@ class OpenAIBackend:
             api_key=key, base_url=self.base_url or OPENAI_URL, max_retries=max_retries,
             timeout=openai.Timeout(timeout, connect=min(timeout, 10.0)),
         )
-        self.mode = _MODES[0]
+        self.mode = MODES[0]
         self._mode_known = False  # until the server accepts a mode, a refusal means "try next"
         self.temperature = temperature
         self.max_tokens = max_tokens
@@ -200,7 +125,7 @@ class OpenAIBackend:
 
     def _ask(self, messages: list[dict[str, str]], schema: dict[str, Any]) -> tuple[str, Usage]:
         openai = self._openai
-        modes = _MODES[_MODES.index(self.mode):]
+        modes = MODES[MODES.index(self.mode):]
         for i, mode in enumerate(modes):
             last = i == len(modes) - 1
             # A probe of a mode the server may not know is not worth retrying with backoff; a
@@ -259,52 +184,3 @@ def _brief(exc: Exception) -> str:
     return text if len(text) <= 200 else text[:199] + "…"
 
 
-class FakeBackend:
-    """Answers from a list, for tests and demos: JSON strings, dicts, EmailOut, or exceptions."""
-
-    name = "fake"
-    model = "fake"
-
-    def __init__(self, answers: Iterable[str | dict | EmailOut | Exception]) -> None:
-        self.answers = list(answers)
-        self.requests: list[Request] = []
-
-    def generate(self, request: Request) -> EmailOut:
-        self.requests.append(request)
-        answer = self._next()
-        if isinstance(answer, EmailOut):
-            return answer
-        return parse_email(answer if isinstance(answer, str) else json.dumps(answer))
-
-    def complete_json(self, messages: list[dict[str, str]], schema: dict[str, Any]) -> str:
-        self.requests.append(Request("judge", messages, None, schema))  # type: ignore[arg-type]
-        answer = self._next()
-        if isinstance(answer, EmailOut):
-            return answer.model_dump_json()
-        return answer if isinstance(answer, str) else json.dumps(answer)
-
-    def _next(self) -> str | dict | EmailOut:
-        if not self.answers:
-            raise BackendError("the fake backend has no answers left")
-        answer = self.answers.pop(0)
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
-
-def get_backend(
-    name: str | None, *, model: str | None = None, base_url: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT, env: Mapping[str, str] | None = None,
-    cache_dir: Path | None = None,
-) -> Backend:
-    """`offline` unless a server is configured (`base_url` or OPENAI_BASE_URL) or asked for."""
-    from composer.offline import OfflineBackend
-
-    env = os.environ if env is None else env
-    if name is None:
-        name = "openai" if (base_url or env.get("OPENAI_BASE_URL")) else "offline"
-    if name == "offline":
-        return OfflineBackend()
-    if name == "openai":
-        return OpenAIBackend(model, base_url, timeout=timeout, env=env, cache_dir=cache_dir)
-    raise BackendConfigError(f"unknown backend {name!r}: use one of {', '.join(BACKENDS)}")

@@ -90,3 +90,13 @@ def _latin_language(text: str) -> str:
 
 def is_supported(lang: str | None) -> bool:
     return lang in SUPPORTED
+
+
+def latin_scores(text: str) -> dict[str, float]:
+    """Per Latin-script language, how much `text` reads like it: function words, plus half a
+    point per accented letter typical of the language."""
+    words = re.findall(r"[a-zà-ÿñ']+", text.lower().replace("’", "'"))
+    scores = {lg: float(sum(w in ws for w in words)) for lg, ws in _WORDSETS.items()}
+    for lg, letters in _ACCENT_HINTS.items():
+        scores[lg] += 0.5 * sum(text.lower().count(ch) for ch in letters)
+    return scores

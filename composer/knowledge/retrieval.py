@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from composer.errors import ComposerError
-from composer.knowledge import (
+from composer.knowledge.cards import (
     CATEGORIES,
     CHANNEL_TAGS,
     KINDS,
@@ -15,8 +15,8 @@ from composer.knowledge import (
     Knowledge,
     shipped_knowledge,
 )
-from composer.lexical import BM25
-from composer.store import OpenIndex, StoreConfig, card_texts, open_index
+from composer.knowledge.lexical import BM25
+from composer.knowledge.store import OpenIndex, StoreConfig, card_texts, open_index
 
 MAX_QUERY_CHARS = 20_000
 # Recall@3 was flat for weights 0.02-0.1 on the eval set (README); 0.05 sits in the middle.

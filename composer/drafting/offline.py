@@ -14,10 +14,10 @@ import string
 from collections.abc import Callable
 from typing import Any
 
-from composer.guard import instructions_in
-from composer.lang import detect_language
-from composer.plan import Plan, phrasebook
+from composer.drafting.plan import Plan, phrasebook
+from composer.language.detect import detect_language
 from composer.schema import FILL_IN, EmailOut, Paragraph
+from composer.understand.injection import instructions_in
 
 MIN_QUOTED_WORDS, MAX_QUOTED_WORDS = 4, 25
 # A note that asks something, quotes a draft or talks about writing is for us, not the customer.

@@ -28,9 +28,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from composer.embeddings import DEFAULT_EMBEDDER, Embedder, get_embedder
 from composer.errors import ComposerError
-from composer.knowledge import CATEGORIES, CHANNEL_TAGS, SEVERITY_TAGS, Card, Knowledge
+from composer.knowledge.cards import CATEGORIES, CHANNEL_TAGS, SEVERITY_TAGS, Card, Knowledge
+from composer.knowledge.embeddings import DEFAULT_EMBEDDER, Embedder, get_embedder
 from composer.progress import progress_bar
 
 try:
@@ -363,7 +363,7 @@ def build_index(
     knowledge: Knowledge | None = None,
 ) -> BuildResult:
     """Build the index if the knowledge, embedder or recipe changed (or always, with `force`)."""
-    from composer.knowledge import shipped_knowledge
+    from composer.knowledge.cards import shipped_knowledge
 
     knowledge = knowledge or shipped_knowledge()
     started = time.perf_counter()
@@ -452,7 +452,7 @@ def open_index(
     config: StoreConfig, *, knowledge: Knowledge | None = None, progress: bool = True
 ) -> OpenIndex:
     """Open the index, building it on first use and rebuilding it when the knowledge changed."""
-    from composer.knowledge import shipped_knowledge
+    from composer.knowledge.cards import shipped_knowledge
 
     knowledge = knowledge or shipped_knowledge()
     if config.path is not None and not (config.path / "chroma" / "chroma.sqlite3").is_file():
@@ -515,7 +515,7 @@ def _open_live(client, config: StoreConfig, info: IndexInfo, stale: bool) -> Ope
 
 def index_stats(config: StoreConfig, knowledge: Knowledge | None = None) -> dict:
     """Counts for `compose kb stats`, from the knowledge plus what the store says it holds."""
-    from composer.knowledge import shipped_knowledge
+    from composer.knowledge.cards import shipped_knowledge
 
     knowledge = knowledge or shipped_knowledge()
     client = connect(config)

@@ -11,8 +11,8 @@ from typing import Any, Literal
 import yaml
 
 from composer.errors import ComposerError
-from composer.lang import SUPPORTED
-from composer.money import MoneyError, Quantity, parse_quantity
+from composer.language.detect import SUPPORTED
+from composer.language.money import MoneyError, Quantity, parse_quantity
 
 Severity = Literal["trivial", "low", "medium", "high", "critical"]
 SEVERITIES: tuple[str, ...] = ("trivial", "low", "medium", "high", "critical")

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from composer.backends import BackendError, JsonBackend
-from composer.lang import LANGUAGE_NAMES
-from composer.prompts import load_prompt
+from composer.backends.base import BackendError, JsonBackend
+from composer.drafting.prompts import load_prompt
+from composer.language.detect import LANGUAGE_NAMES
 
 # A dated snapshot, so verdicts do not drift under a moving alias.
 JUDGE_MODEL = "gpt-4o-mini-2024-07-18"

@@ -6,7 +6,8 @@ a support lead gave). When no phrase matches, weak words a support lead uses for
 split among the categories a card covers) only break ties, so an incident worded in a way no rule
 foresaw still lands somewhere sensible. A guess never lands on a trivial category: saying "no
 apology" needs a rule. Everything here is offline. The phrases and words live in the language packs,
-`languages/<code>/understand.yaml` (composer.packs); this module holds the rules that use them.
+`languages/<code>/understand.yaml` (composer.language.packs); this module holds the rules that
+use them.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from functools import cache
 
-from composer.incident import SEVERITIES, Incident
-from composer.lang import SUPPORTED, detect_language
-from composer.packs import UnderstandPack, load_pack
+from composer.language.detect import SUPPORTED, detect_language
+from composer.understand.cues import UnderstandPack, load_cues
+from composer.understand.incident import SEVERITIES, Incident
 
 CATEGORIES: tuple[str, ...] = (
     "wrong_payment", "billing_error", "outage", "data_loss", "security_breach",
@@ -72,7 +73,7 @@ def tables() -> dict[str, Table]:
     """Every table triage matches, built from the language packs: a category's cues by its
     name, its weak words as `stems:<category>`, the rest by their pack names. Rebuilt only
     when a pack file changed."""
-    return _assemble(tuple(load_pack(lang) for lang in SUPPORTED), load_pack("common"))
+    return _assemble(tuple(load_cues(lang) for lang in SUPPORTED), load_cues("common"))
 
 
 @cache

@@ -15,12 +15,12 @@ from typing import Any
 
 import yaml
 
-from composer.compensation import CompensationPlan
+from composer.drafting.compensation import CompensationPlan
 from composer.errors import ComposerError
-from composer.incident import Incident
-from composer.knowledge import project_dir
-from composer.money import Quantity, format_money, format_number
-from composer.triage import Triage
+from composer.language.money import Quantity, format_money, format_number
+from composer.paths import project_dir
+from composer.understand.incident import Incident
+from composer.understand.triage import Triage
 
 # Facts a phrasebook template may use; each is either known or a visible fill-in.
 FACT_FIELDS = (

@@ -1,0 +1,45 @@
+"""The schema of `languages/<code>/understand.yaml`: what triage reads an incident by."""
+
+from __future__ import annotations
+
+from dataclasses import field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import ConfigDict
+from pydantic.dataclasses import dataclass
+
+from composer.language.packs import Patterns, load_pack
+
+# The categories a pack may name; triage.CATEGORIES is the same set (tested), so that a misspelt
+# category in a pack is an error, not a table nobody reads.
+Category = Literal[
+    "wrong_payment", "billing_error", "outage", "data_loss", "security_breach",
+    "wrong_recipient", "wrong_content", "product_bug", "delivery_problem", "poor_service",
+    "typo", "duplicate_send", "promo_code",
+]
+
+
+@dataclass(frozen=True, eq=False, config=ConfigDict(extra="forbid"))
+class UnderstandPack:
+    """What triage reads an incident by, in one language; each table is named by what it
+    catches. `eq=False`: two loads are two packs, so callers can cache on the object."""
+
+    category_cues: dict[Category, Patterns] = field(default_factory=dict)
+    category_stems: dict[Category, Patterns] = field(default_factory=dict)
+    app_broken: Patterns = ()
+    wide_impact: Patterns = ()
+    long_impact: Patterns = ()
+    sensitive_data: Patterns = ()
+    repeated: Patterns = ()
+    still_open: Patterns = ()
+    already_fixed: Patterns = ()
+    price_mentioned: Patterns = ()
+    prices_correct: Patterns = ()
+    remedy_offer_words: Patterns = ()
+    quote_swap_words: Patterns = ()
+
+
+def load_cues(lang: str, directory: str | Path | None = None) -> UnderstandPack:
+    """The triage pack of `lang` (or `common`), validated."""
+    return load_pack(lang, "understand", UnderstandPack, directory)
