@@ -1,13 +1,14 @@
 """`compose()`: incident in, a checked draft out. The CLI, notebooks and evals all call this.
 
-incident → retrieve cards → triage → compensation plan → plan → offline draft (always: it is the
-fallback that is never lost) → model draft if a model backend is used → check → revise → Draft.
+understand the incident once (a Reading: instructions removed, cards retrieved, triage) →
+compensation plan → plan → offline draft (always: it is the fallback that is never lost) → model
+draft if a model backend is used → check → revise → Draft.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,9 @@ from composer.knowledge.store import StoreConfig
 from composer.language.detect import LANGUAGE_NAMES, SUPPORTED
 from composer.schema import EmailOut, Paragraph, email_schema
 from composer.understand.incident import Incident, Loss, incident_from_mapping, parse_loss
-from composer.understand.injection import WARNING as INJECTION_WARNING
-from composer.understand.injection import fence, instructions_in, without_instructions
-from composer.understand.triage import Triage, triage
+from composer.understand.injection import fence
+from composer.understand.reading import Reading, understand
+from composer.understand.triage import Triage
 
 DEFAULT_K = 6
 DEFAULT_BUDGET = 1200  # tokens of retrieved guidance in the model prompt
@@ -68,6 +69,7 @@ class Draft:
     rejected: Draft | None = None
     rounds: list[Round] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # breaks the plan: never shown as is
+    reading: Reading | None = None  # how the incident was read (None for a hand-made Draft)
 
     def __repr__(self) -> str:
         verdict = self.report.verdict if self.report and self.should_apologize else "no apology"
@@ -129,6 +131,8 @@ class Draft:
                 "subject": self.rejected.subject, "body": self.rejected.body,
                 "problems": self.rejected.problems,
             }
+        if self.reading is not None:
+            data["reading"] = self.reading.as_dict()
         if explain:
             data["retrieved"] = [hit.as_dict() for hit in self.hits]
             data["token_budget"] = self.budget.as_dict() if self.budget else None
@@ -205,17 +209,18 @@ def compose(
     )
     retriever = retriever or Retriever.open(store or StoreConfig.resolve(), progress=progress)
 
-    reported, notes = _without_instructions(incident)
-    hits = retriever.retrieve(reported.text, k)
-    decided = triage(reported, hits, language)
+    reading = understand(incident, language=language,
+                         similar=lambda text: retriever.retrieve(text, k))
+    decided, hits, notes = reading.triage, reading.similar, reading.warnings
     sources = _Sources(retriever)
     if not decided.should_apologize:
         return Draft(
-            "", "", decided.language, decided, plan_compensation(reported, decided), [],
+            "", "", decided.language, decided, plan_compensation(reading.incident, decided), [],
             sources(decided.cards), hits=hits, backend="none", model="", warnings=notes,
+            reading=reading,
         )
 
-    compensation = plan_compensation(reported, decided, cap)
+    compensation = plan_compensation(reading.incident, decided, cap)
     # Cards about another kind of incident would only mislead the model.
     fitting = [h for h in hits if {decided.category, "any"} & set(h.card.categories)]
     offline_only = isinstance(chosen, OfflineBackend)
@@ -226,7 +231,7 @@ def compose(
         incident, decided, compensation, [*grounding, *decided.cards, *compensation.cards],
         prompts,
     )
-    stage = _Stage(plan, reported, hits, budget, sources(plan.cards))
+    stage = _Stage(plan, reading, budget, sources(plan.cards))
     # The offline draft passes the patterns by construction (tested); no embedding fallback.
     draft = stage.draft(write_offline(plan, screen=objects_to), OfflineBackend(),
                         embeddings=False)
@@ -235,16 +240,6 @@ def compose(
     if offline_only:
         return draft
     return _with_model(chosen, stage, draft, guidance, prompts, revise, strict, redact)
-
-
-def _without_instructions(incident: Incident) -> tuple[Incident, list[str]]:
-    """The incident every decision is made from: instructions to the model inside it are data,
-    so they cannot change the cards, the triage, the offer or the check."""
-    injected = instructions_in(incident.text)
-    if not injected:
-        return incident, []
-    cleaned = replace(incident, text=without_instructions(incident.text) or incident.text)
-    return cleaned, [f"{INJECTION_WARNING}: {'; '.join(injected)}"]
 
 
 class _Sources:
@@ -268,12 +263,11 @@ class _Sources:
 
 @dataclass
 class _Stage:
-    """What every draft of one incident is checked against: the plan, the incident the
-    decisions were made from (instructions removed), and what grounded it."""
+    """What every draft of one incident is checked against: the plan, the reading the
+    decisions were made from, and what grounded it."""
 
     plan: Plan
-    reported: Incident
-    hits: Hits
+    reading: Reading
     budget: Budget | None
     sources: list[dict[str, str]]
 
@@ -282,7 +276,7 @@ class _Stage:
         """A Draft of `email`, checked against the rubric for this incident; a model's draft
         (one with `leak_sources`) also against what the plan fixes."""
         plan = self.plan
-        report = check(email.text(), self.reported, language=plan.language,
+        report = check(email.text(), self.reading.incident, language=plan.language,
                        embeddings=embeddings)
         refused = violations(email, plan, report, leak_sources) if leak_sources is not None \
             else []
@@ -291,7 +285,8 @@ class _Stage:
             triage=plan.triage, compensation=plan.compensation,
             fill_ins=fill_ins_in(email.text()), sources=self.sources,
             paragraphs=list(email.paragraphs), backend=backend.name, model=backend.model,
-            hits=self.hits, budget=self.budget, report=report, refused=refused,
+            hits=self.reading.similar, budget=self.budget, report=report, refused=refused,
+            reading=self.reading,
         )
 
 

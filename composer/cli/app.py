@@ -9,9 +9,22 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
+from composer.cli.evals import eval_app
+from composer.cli.kb import kb_app
+from composer.cli.options import (
+    BaseUrlOpt,
+    ChromaUrlOpt,
+    JsonOpt,
+    LossOpt,
+    ModelOpt,
+    SeverityOpt,
+    StoreOpt,
+    err,
+    out,
+    show_draft,
+    store_config,
+)
 from composer.errors import ComposerError
 
 app = typer.Typer(
@@ -20,51 +33,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-kb_app = typer.Typer(help="Build, inspect and search the knowledge base.", no_args_is_help=True)
-eval_app = typer.Typer(help="Measure retrieval, checking and drafting.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 app.add_typer(eval_app, name="eval")
-
-out = Console()
-err = Console(stderr=True)
-
-StoreOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--store", help="Store directory (default: the user data dir).", show_default=False
-    ),
-]
-ChromaUrlOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--chroma-url",
-        envvar="COMPOSER_CHROMA_URL",
-        help="A shared Chroma server, e.g. http://127.0.0.1:8000.",
-        show_default=False,
-    ),
-]
-EmbedderOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--embedder",
-        help="e5, use, or st:<model name or path>. Default: the store's own, or e5 for a new one.",
-        show_default=False,
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
-SeverityOpt = Annotated[
-    str | None, typer.Option("--severity", help="trivial, low, medium, high or critical.")
-]
-LossOpt = Annotated[
-    str | None, typer.Option("--loss", help="What the customer lost: '120 EUR', '3 hours'.")
-]
-ModelOpt = Annotated[str | None, typer.Option("--model", help="Model name on the server.")]
-BaseUrlOpt = Annotated[
-    str | None,
-    typer.Option("--base-url", envvar="OPENAI_BASE_URL",
-                 help="An OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1.",
-                 show_default=False),
-]
 
 
 @app.callback(invoke_without_command=True)
@@ -149,141 +119,16 @@ def root(
     try:
         draft = compose(
             data, backend=backend, model=model, base_url=base_url, timeout=timeout,
-            max_compensation=max_compensation, store=_store(store, chroma_url, None),
+            max_compensation=max_compensation, store=store_config(store, chroma_url, None),
             revise=revisions, strict=strict, progress=not as_json,
         )
     except FallbackError as exc:
         draft = exc.draft
         draft.warnings = [w for w in draft.warnings if w != str(exc)]  # said once, as the error
-        _show_draft(draft, as_json, explain, render_draft)
+        show_draft(draft, as_json, explain, render_draft)
         err.print(f"[red]error:[/] {exc} (--strict)", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
-    _show_draft(draft, as_json, explain, render_draft)
-
-
-def _show_draft(draft, as_json: bool, explain: bool, render) -> None:
-    for warning in draft.warnings:
-        err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
-    try:
-        if as_json:
-            out.print_json(json.dumps(draft.as_dict(explain=explain), ensure_ascii=False))
-        else:
-            render(draft, out, explain=explain)
-    except Exception:
-        # The draft is made: the lead keeps it even if showing it in full fails.
-        if as_json:
-            print(json.dumps({"subject": draft.subject, "body": draft.body},
-                             ensure_ascii=False), flush=True)
-        else:
-            print(f"\n{draft.subject}\n\n{draft.body}", flush=True)
-        raise
-
-
-def _store(store: Path | None, chroma_url: str | None, embedder: str | None):
-    from composer.knowledge.store import StoreConfig
-
-    return StoreConfig.resolve(path=store, url=chroma_url, embedder=embedder)
-
-
-@kb_app.command("build")
-def kb_build(
-    force: Annotated[bool, typer.Option("--force", help="Rebuild even if up to date.")] = False,
-    store: StoreOpt = None,
-    chroma_url: ChromaUrlOpt = None,
-    embedder: EmbedderOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Build the knowledge index (only when the knowledge changed, unless --force)."""
-    from composer.knowledge.store import build_index
-
-    result = build_index(_store(store, chroma_url, embedder), force=force, progress=not as_json)
-    if as_json:
-        out.print_json(json.dumps(result.as_dict()))
-    else:
-        verb = "built" if result.built else "up to date"
-        out.print(
-            f"[green]{verb}[/]: {result.cards} cards with {result.embedder} "
-            f"in {result.seconds:.1f} s at {result.location}"
-        )
-
-
-@kb_app.command("search")
-def kb_search(
-    query: Annotated[str, typer.Argument(help="What happened, in any supported language.")],
-    k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many cards.")] = 5,
-    kind: Annotated[
-        list[str] | None,
-        typer.Option("--kind", help="template, example, guidance or rule (repeatable)."),
-    ] = None,
-    store: StoreOpt = None,
-    chroma_url: ChromaUrlOpt = None,
-    embedder: EmbedderOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Search the knowledge base for the cards that fit an incident."""
-    from composer.knowledge.retrieval import retrieve
-
-    hits = retrieve(query, k=k, kinds=kind, store=_store(store, chroma_url, embedder))
-    if as_json:
-        out.print_json(json.dumps([hit.as_dict() for hit in hits]))
-        return
-    table = Table(title=f"cards for {query!r}", expand=True)
-    table.add_column("score", justify="right", no_wrap=True)
-    table.add_column("id", no_wrap=True)
-    table.add_column("title", ratio=1)
-    table.add_column("source", no_wrap=True)
-    for hit in hits:
-        table.add_row(
-            f"{hit.score:.3f}", hit.card.id, hit.card.title,
-            f"{hit.source_publisher} ({hit.source_language})",
-        )
-    out.print(table)
-
-
-@kb_app.command("stats")
-def kb_stats(
-    store: StoreOpt = None,
-    chroma_url: ChromaUrlOpt = None,
-    embedder: EmbedderOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Cards per kind, language and source; the embedder; where the store lives."""
-    from composer.knowledge.store import index_stats
-
-    stats = index_stats(_store(store, chroma_url, embedder))
-    if as_json:
-        out.print_json(json.dumps(stats))
-        return
-    out.print(f"store: {stats['location']}")
-    out.print(f"embedder: {stats['embedder']}  (index built: {stats['built']})")
-    out.print(f"cards: {stats['cards']}")
-    for key in ("by_kind", "by_source_language", "by_source"):
-        out.print(f"  {key.removeprefix('by_').replace('_', ' ')}: " + ", ".join(
-            f"{name} {count}" for name, count in stats[key].items()
-        ))
-
-
-@eval_app.command("retrieval")
-def eval_retrieval(
-    cases: Annotated[
-        Path | None, typer.Option("--cases", help="A retrieval YAML (default: the shipped set).")
-    ] = None,
-    k: Annotated[int, typer.Option("--k", help="Cards retrieved per query.")] = 3,
-    store: StoreOpt = None,
-    chroma_url: ChromaUrlOpt = None,
-    embedder: EmbedderOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Recall@1, recall@3 and MRR per language on the retrieval eval set."""
-    from composer.evals.retrieval import evaluate_retrieval
-    from composer.knowledge.retrieval import Retriever
-
-    retriever = Retriever.open(_store(store, chroma_url, embedder))
-    result = evaluate_retrieval(retriever, cases, progress=not as_json)
-    if as_json:
-        out.print_json(json.dumps(result.as_dict()))
-        return
-    out.print(result.table())
+    show_draft(draft, as_json, explain, render_draft)
 
 
 @app.command("check")
@@ -331,130 +176,6 @@ def check_command(
     raise typer.Exit(1 if report.verdict == "needs_changes" else 0)
 
 
-@eval_app.command("check")
-def eval_check(
-    cases: Annotated[
-        Path | None,
-        typer.Option("--cases", help="A directory of case YAMLs (default: the shipped set)."),
-    ] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Precision and recall per rubric step, anti-pattern and compensation finding."""
-    from composer.evals.checker import evaluate_check
-
-    result = evaluate_check(cases)
-    if as_json:
-        out.print_json(json.dumps(result.as_dict(), ensure_ascii=False))
-        return
-    out.print(result.table())
-    low = result.below_target()
-    if low:
-        out.print(f"[red]below target:[/] {', '.join(low)}")
-    for mistake in result.mistakes:
-        out.print(f"  [dim]{mistake}[/]")
-
-
-@eval_app.command("run")
-def eval_run(
-    cases: Annotated[
-        Path | None,
-        typer.Option("--cases", help="A directory of case YAMLs (default: evals/cases)."),
-    ] = None,
-    backend: Annotated[
-        str | None, typer.Option("--backend", help="offline (default) or openai.")
-    ] = None,
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = None,
-    timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds per model call.")
-                       ] = 120.0,
-    concurrency: Annotated[
-        int | None,
-        typer.Option("--concurrency", min=1, help="Cases at once (default: 4 for a model, 1 "
-                     "offline).", show_default=False),
-    ] = None,
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="Write the full result as JSON ('-': stdout).")
-    ] = None,
-    report: Annotated[
-        Path | None, typer.Option("--report", help="Write a self-contained HTML report.")
-    ] = None,
-    markdown: Annotated[
-        Path | None, typer.Option("--markdown", help="Also write the Markdown summary here.")
-    ] = None,
-    gate: Annotated[
-        Path | None,
-        typer.Option("--gate", help="Thresholds YAML (e.g. evals/gate.yaml): exit 1 if missed."),
-    ] = None,
-    prices: Annotated[
-        Path | None, typer.Option("--prices", help="USD per 1M tokens by model (YAML).")
-    ] = None,
-    prompts: Annotated[
-        Path | None,
-        typer.Option("--prompts", help="A prompt variant: a directory laid out like prompts/."),
-    ] = None,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Ask the model again instead of the cache.")
-    ] = False,
-    store: StoreOpt = None,
-    chroma_url: ChromaUrlOpt = None,
-) -> None:
-    """Compose and check every eval case; print the scorecard, write JSON/HTML, apply a gate."""
-    from platformdirs import user_cache_path
-
-    from composer.evals.suite import load_gate, load_prices, run_suite
-
-    thresholds = load_gate(gate) if gate else None
-    price_table = load_prices(prices)
-    if prompts is not None and not prompts.is_dir():
-        raise ComposerError(f"--prompts {prompts}: not a directory laid out like prompts/")
-    to_stdout = json_out is not None and str(json_out) == "-"
-    result = run_suite(  # reads the cases before it opens the store: a bad file fails fast
-        cases, backend=backend, model=model, base_url=base_url, timeout=timeout,
-        concurrency=concurrency, store=_store(store, chroma_url, None), prompts=prompts,
-        gate=thresholds,
-        prices=price_table, progress=not to_stdout,
-        cache_dir=None if no_cache else user_cache_path("apology-composer") / "responses",
-    )
-    data = result.as_dict()
-    summary = result.markdown()
-    # Files first: a reader that closes stdout early (`| head`) must not cost the results.
-    if json_out is not None and not to_stdout:
-        _write(json_out, json.dumps(data, ensure_ascii=False, indent=1))
-    if report is not None:
-        _write(report, result.html())
-    if markdown is not None:
-        _write(markdown, summary)
-    if to_stdout:
-        out.print_json(json.dumps(data, ensure_ascii=False))
-    else:
-        print(summary)
-    if not result.gate_passed:
-        failed = [c["metric"] for c in data["scorecard"]["gate"]["checks"] if not c["passed"]]
-        err.print(f"[red]gate failed:[/] {', '.join(failed)}")
-        raise typer.Exit(1)
-
-
-@eval_app.command("compare")
-def eval_compare(
-    before: Annotated[Path, typer.Argument(help="The earlier run's JSON (eval run --json).")],
-    after: Annotated[Path, typer.Argument(help="The later run's JSON.")],
-    as_json: JsonOpt = False,
-) -> None:
-    """What got better and what got worse between two eval runs, case by case.
-
-    Exit 1 when any case got worse, so a script can stop on a regression.
-    """
-    from composer.evals.report import compare
-
-    comparison = compare(_read_run(before), _read_run(after))
-    if as_json:
-        out.print_json(json.dumps(comparison.as_dict(), ensure_ascii=False))
-    else:
-        out.print(comparison.table())
-    if comparison.regressions:
-        raise typer.Exit(1)
-
-
 @app.command("serve")
 def serve_command(
     host: Annotated[str, typer.Option("--host", help="Address to listen on; anything but "
@@ -488,7 +209,7 @@ def serve_command(
         raise ComposerError(f"compose serve needs the serve extra ({exc.name} is missing): "
                             "pip install 'apology-composer[serve]'") from None
 
-    serve(host, port, _store(store, chroma_url, None), backend=backend, model=model,
+    serve(host, port, store_config(store, chroma_url, None), backend=backend, model=model,
           base_url=base_url, timeout=timeout, request_timeout=request_timeout,
           workers=workers, access_log=access_log, announce=err.print)
 
@@ -564,7 +285,7 @@ def batch_command(
     data.update({k: v for k, v in flags.items() if v is not None})
     cap = parse_loss(max_compensation) if max_compensation else None
     chosen = get_backend(backend, model=model, base_url=base_url, timeout=timeout)
-    retriever = Retriever.open(_store(store, chroma_url, None), progress=not as_json)
+    retriever = Retriever.open(store_config(store, chroma_url, None), progress=not as_json)
     result = run_batch(
         data, customers, out_file, retriever=retriever, backend=chosen, max_compensation=cap,
         summary=summary, eml_dir=eml_dir, revisions=revisions, progress=not as_json,
@@ -577,29 +298,6 @@ def batch_command(
         err.print(render_result(result))
     if result.errors:
         raise typer.Exit(1)
-
-
-def _read_run(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ComposerError(f"{path}: cannot read: {exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise ComposerError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from exc
-    if not isinstance(data, dict) or not {"run", "scorecard", "cases"} <= set(data):
-        raise ComposerError(f"{path}: not an eval run (write one with compose eval run --json)")
-    return data
-
-
-def _write(path: Path, text: str) -> None:
-    """Write whole files only: a crash never leaves half a report where the old one was."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.partial")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(path)
-    except OSError as exc:
-        raise ComposerError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 def _usage_errors() -> tuple[type[Exception], ...]:

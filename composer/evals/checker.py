@@ -53,6 +53,7 @@ from composer.checking.checker import (
 from composer.errors import ComposerError
 from composer.paths import project_dir
 from composer.understand.incident import Incident, parse_loss
+from composer.yamlio import load_yaml
 
 TARGET = 0.9
 VERDICTS = ("ready", "needs_changes", "no_apology_due")
@@ -116,7 +117,7 @@ def load_cases(directory: Path | None = None) -> list[Case]:
     cases: list[Case] = []
     for path in sorted(directory.glob("*.y*ml")):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_yaml(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             raise CaseError(f"{path.name}: not valid YAML ({exc})") from exc
         items = data if isinstance(data, list) else [data]

@@ -17,6 +17,7 @@ from composer.errors import ComposerError
 from composer.knowledge.retrieval import Retriever
 from composer.paths import project_dir
 from composer.progress import progress_bar
+from composer.yamlio import load_yaml
 
 LANGS = ("en", "it", "es", "ru", "zh")
 
@@ -35,7 +36,7 @@ class RetrievalCase(BaseModel):
 def load_retrieval_cases(path: Path | None = None) -> list[RetrievalCase]:
     path = path or project_dir("evals") / "retrieval.yaml"
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise EvalError(f"{path}: cannot read: {exc}".splitlines()[0]) from exc
     if not isinstance(raw, list):

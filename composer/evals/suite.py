@@ -44,6 +44,7 @@ from composer.pipeline import Draft, FallbackError, compose
 from composer.progress import progress_bar
 from composer.understand.incident import CHANNELS, SEVERITIES
 from composer.understand.triage import CATEGORIES
+from composer.yamlio import load_yaml
 
 
 class CaseError(ComposerError):
@@ -179,7 +180,7 @@ def _load_file(path: Path) -> list[Case]:
     try:
         text = path.read_text(encoding="utf-8")
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise CaseError(f"{path}: cannot read: {exc}") from exc
     except yaml.YAMLError as exc:
@@ -446,7 +447,7 @@ def load_prices(path: Path | None = None) -> dict[str, Any]:
     """USD per million tokens by model name; the user edits the file as prices change."""
     path = path or default_prices_path()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise CaseError(f"{path}: cannot read the price table: {exc}".splitlines()[0]) from exc
     models = data.get("models") if isinstance(data, dict) else None
@@ -494,7 +495,7 @@ class Gate(_Strict):
 
 def load_gate(path: Path) -> Gate:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
         return Gate.model_validate(raw)
     except (OSError, yaml.YAMLError) as exc:
         raise CaseError(f"{path}: cannot read the gate: {exc}".splitlines()[0]) from exc

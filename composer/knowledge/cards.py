@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from composer.errors import ComposerError
 from composer.paths import project_dir
+from composer.yamlio import load_yaml
 
 KINDS = ("template", "example", "guidance", "rule")
 CATEGORIES = (
@@ -133,7 +134,7 @@ def _squash(text: str) -> str:
 
 def _read_yaml(path: Path) -> object:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise KnowledgeError(f"{path}: cannot read YAML: {exc}".splitlines()[0]) from exc
 

@@ -13,6 +13,7 @@ import yaml
 from composer.errors import ComposerError
 from composer.language.detect import SUPPORTED
 from composer.language.money import MoneyError, Quantity, parse_quantity
+from composer.yamlio import load_yaml
 
 Severity = Literal["trivial", "low", "medium", "high", "critical"]
 SEVERITIES: tuple[str, ...] = ("trivial", "low", "medium", "high", "critical")
@@ -182,7 +183,7 @@ def read_incident_file(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise IncidentError(f"cannot read incident file {path}: {exc}") from exc
     try:
-        data = yaml.safe_load(raw)
+        data = load_yaml(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""

@@ -1,0 +1,101 @@
+"""`compose kb ...`: build, inspect and search the knowledge base."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from composer.cli.options import (
+    ChromaUrlOpt,
+    EmbedderOpt,
+    JsonOpt,
+    StoreOpt,
+    out,
+    store_config,
+)
+
+kb_app = typer.Typer(help="Build, inspect and search the knowledge base.", no_args_is_help=True)
+
+
+@kb_app.command("build")
+def kb_build(
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even if up to date.")] = False,
+    store: StoreOpt = None,
+    chroma_url: ChromaUrlOpt = None,
+    embedder: EmbedderOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Build the knowledge index (only when the knowledge changed, unless --force)."""
+    from composer.knowledge.store import build_index
+
+    config = store_config(store, chroma_url, embedder)
+    result = build_index(config, force=force, progress=not as_json)
+    if as_json:
+        out.print_json(json.dumps(result.as_dict()))
+    else:
+        verb = "built" if result.built else "up to date"
+        out.print(
+            f"[green]{verb}[/]: {result.cards} cards with {result.embedder} "
+            f"in {result.seconds:.1f} s at {result.location}"
+        )
+
+
+@kb_app.command("search")
+def kb_search(
+    query: Annotated[str, typer.Argument(help="What happened, in any supported language.")],
+    k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many cards.")] = 5,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--kind", help="template, example, guidance or rule (repeatable)."),
+    ] = None,
+    store: StoreOpt = None,
+    chroma_url: ChromaUrlOpt = None,
+    embedder: EmbedderOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Search the knowledge base for the cards that fit an incident."""
+    from composer.knowledge.retrieval import retrieve
+
+    hits = retrieve(query, k=k, kinds=kind, store=store_config(store, chroma_url, embedder))
+    if as_json:
+        out.print_json(json.dumps([hit.as_dict() for hit in hits]))
+        return
+    table = Table(title=f"cards for {query!r}", expand=True)
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("title", ratio=1)
+    table.add_column("source", no_wrap=True)
+    for hit in hits:
+        table.add_row(
+            f"{hit.score:.3f}", hit.card.id, hit.card.title,
+            f"{hit.source_publisher} ({hit.source_language})",
+        )
+    out.print(table)
+
+
+@kb_app.command("stats")
+def kb_stats(
+    store: StoreOpt = None,
+    chroma_url: ChromaUrlOpt = None,
+    embedder: EmbedderOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Cards per kind, language and source; the embedder; where the store lives."""
+    from composer.knowledge.store import index_stats
+
+    stats = index_stats(store_config(store, chroma_url, embedder))
+    if as_json:
+        out.print_json(json.dumps(stats))
+        return
+    out.print(f"store: {stats['location']}")
+    out.print(f"embedder: {stats['embedder']}  (index built: {stats['built']})")
+    out.print(f"cards: {stats['cards']}")
+    for key in ("by_kind", "by_source_language", "by_source"):
+        out.print(f"  {key.removeprefix('by_').replace('_', ' ')}: " + ", ".join(
+            f"{name} {count}" for name, count in stats[key].items()
+        ))
+
+
