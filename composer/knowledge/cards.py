@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from composer.errors import ComposerError
+from composer.language.detect import LANGUAGE_NAMES
 from composer.paths import project_dir
 from composer.yamlio import load_yaml
 
@@ -102,13 +103,20 @@ class _Source(BaseModel):
     span: str = Field(min_length=5, max_length=400)
 
 
+def _known_language(code: str) -> str:
+    """A language with a folder under languages/ (phrasings may come before its full pack)."""
+    if code not in LANGUAGE_NAMES:
+        raise ValueError(f"unknown language {code!r}: add languages/{code}/language.yaml first")
+    return code
+
+
 class _Card(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[a-z0-9]+(?:[.-][a-z0-9]+)+$")
     kind: Literal[KINDS]  # type: ignore[valid-type]
     title: str = Field(min_length=3)
     use_when: str = Field(min_length=10)
-    phrasings: dict[Literal["en", "it", "es", "ru", "zh"], list[str]] = Field(default_factory=dict)
+    phrasings: dict[str, list[str]] = Field(default_factory=dict)  # language code -> phrasings
     body: str = Field(min_length=20)
     tags: _Tags
     source: _Source
@@ -118,14 +126,26 @@ class _Card(BaseModel):
     def _strip(cls, value: str) -> str:
         return value.strip()
 
+    @field_validator("phrasings")
+    @classmethod
+    def _known_languages(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for code in value:
+            _known_language(code)
+        return value
+
 
 class _SourceDoc(BaseModel):
     model_config = ConfigDict(extra="forbid")
     file: str
     title: str
     publisher: str
-    language: Literal["en", "it", "es", "ru", "zh"]
+    language: str
     author: str | None = None
+
+    @field_validator("language")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        return _known_language(value)
 
 
 def _squash(text: str) -> str:

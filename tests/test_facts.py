@@ -1,0 +1,211 @@
+"""Facts typed in an incident reach the email: amounts, durations, ids, names, how often, how
+wide, why, what was done and by when, in every language, each with the exact span it was read
+from (composer.understand.facts)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from composer.language.money import Quantity
+from composer.language.packs import PackError
+from composer.understand.facts import Fact, load_facts_pack, plain_view, read_facts
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = date(2026, 6, 15)
+DOUBLE_CHARGE = ("Customer wrote: 'You charged my card twice for order 88213 - $239 each time - "
+                 "and it took 5 days to get anyone to answer me.'")
+
+
+def _facts(text: str, lang: str) -> list[Fact]:
+    return read_facts(text, lang, today=TODAY)
+
+
+def _one(text: str, lang: str, kind: str) -> Fact:
+    found = [f for f in _facts(text, lang) if f.kind == kind]
+    assert found, f"no {kind} read in {text!r}: {_facts(text, lang)}"
+    return found[0]
+
+
+def test_the_double_charge_example_gives_the_amount_the_duration_and_the_order():
+    facts = {f.kind: f for f in _facts(DOUBLE_CHARGE, "en")}
+    assert facts["money"].text == "$239"
+    assert facts["money"].value == Quantity(Decimal(239), "USD")
+    assert facts["duration"].text == "5 days"
+    assert facts["duration"].value == Quantity(Decimal(5), "days")
+    assert facts["order_id"].value == "88213"
+
+
+@pytest.mark.parametrize("text, lang, shown, amount, currency", [
+    ("Abbiamo addebitato 1.240 € due volte sul conto del cliente.", "it", "1.240 €", "1240", "EUR"),
+    ("Le cobramos 49,90 € de más en la factura de marzo.", "es", "49,90 €", "49.90", "EUR"),
+    ("С клиентки списали 3 490 ₽ дважды.", "ru", "3 490 ₽", "3490", "RUB"),
+    ("客户被多扣了 899 元，还没退回。", "zh", "899 元", "899", "CNY"),
+    ("Wir haben 89,99 € doppelt abgebucht.", "de", "89,99 €", "89.99", "EUR"),
+])
+def test_money_is_read_with_its_currency_in_every_language(text, lang, shown, amount, currency):
+    fact = _one(text, lang, "money")
+    assert fact.text == shown
+    assert fact.value == Quantity(Decimal(amount), currency)
+
+
+@pytest.mark.parametrize("text, lang, kind, value", [
+    ("Il cliente chiede notizie dell'ordine 55812, fermo da giorni.", "it", "order_id", "55812"),
+    ("Ticket #72201: refund still pending.", "en", "ticket_id", "72201"),
+    ("El pedido MX-552190 llegó vacío.", "es", "order_id", "MX-552190"),
+    ("Заказ № 40877123 потерялся на складе.", "ru", "order_id", "40877123"),
+    ("订单号 DD20240311087 一直没有发货。", "zh", "order_id", "DD20240311087"),
+    ("Rechnung RE-2024-11873 ist doppelt gebucht.", "de", "invoice_id", "RE-2024-11873"),
+])
+def test_ids_are_read_after_the_word_that_names_them(text, lang, kind, value):
+    assert _one(text, lang, kind).value == value
+
+
+@pytest.mark.parametrize("text, lang, name", [
+    ("Dana Whitfield was charged twice for the annual plan.", "en", "Dana Whitfield"),
+    ("La signora Bianchi ha ricevuto il pacco danneggiato.", "it", "signora Bianchi"),
+    ("La señora López no recibió el reembolso.", "es", "señora López"),
+    ("Клиентка Ирина не получила возврат.", "ru", "Ирина"),
+    ("王先生说他的快递三天没有更新。", "zh", "王先生"),
+    ("Frau Brandt hat die Rechnung zweimal bekommen.", "de", "Frau Brandt"),
+])
+def test_a_customer_is_named_as_the_lead_wrote_it(text, lang, name):
+    assert _one(text, lang, "customer_name").text == name
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("This is the third time the courier left it outside.", "en"),
+    ("È la terza volta che il tecnico non si presenta.", "it"),
+    ("Es la tercera vez que nos cobran la cuota dos veces.", "es"),
+    ("Это уже третий раз, когда заказ приходит без чека.", "ru"),
+    ("这已经是第三次收到错误的账单了。", "zh"),
+    ("Das ist jetzt zum dritten Mal passiert.", "de"),
+])
+def test_the_third_time_is_recurrence_three(text, lang):
+    assert _one(text, lang, "recurrence").value == 3
+
+
+def test_recurrence_also_reads_digits_and_times_before():
+    assert _one("Fridge arrived dented AGAIN - 2nd time same customer", "en", "recurrence") \
+        .value == 2
+    assert _one("I've asked you to correct it twice already.", "en", "recurrence").value == 3
+    assert _one("4th time this quarter the invoice was wrong", "en", "recurrence").value == 4
+
+
+@pytest.mark.parametrize("text, lang, scope", [
+    ("Logins failed across all regions for an hour.", "en", "global"),
+    ("Il servizio era bloccato in tutte le regioni.", "it", "global"),
+    ("Enviamos el correo a todos los clientes por error.", "es", "all"),
+    ("Мы отправили письмо всем клиентам по ошибке.", "ru", "all"),
+    ("全部用户都收到了这条短信。", "zh", "all"),
+    ("Der Dienst war weltweit nicht erreichbar.", "de", "global"),
+    ("Some customers saw the old price at checkout.", "en", "some"),
+])
+def test_how_wide_the_incident_is(text, lang, scope):
+    assert _one(text, lang, "scope").value == scope
+
+
+@pytest.mark.parametrize("text, lang, eta", [
+    ("The corrected letters will be sent by Friday.", "en", "by Friday"),
+    ("Il rimborso arriverà entro domani.", "it", "entro domani"),
+    ("Recibirá el reembolso en 5 días hábiles.", "es", "en 5 días hábiles"),
+    ("Деньги вернутся в течение 2 дней.", "ru", "в течение 2 дней"),
+    ("我们会在明天之前把新的确认函发给您。", "zh", "明天之前"),
+    ("Die Gutschrift kommt bis Freitag.", "de", "bis Freitag"),
+])
+def test_by_when_it_will_be_done(text, lang, eta):
+    assert _one(text, lang, "eta").text == eta
+
+
+@pytest.mark.parametrize("text, lang, cause", [
+    ("We charged twice because of a retry in our billing job.", "en",
+     "a retry in our billing job"),
+    ("Il sito era fermo a causa di un guasto alla rete.", "it", "un guasto alla rete"),
+    ("El cargo salió doble debido a un error del datáfono.", "es", "un error del datáfono"),
+    ("Посылка задержалась из-за сбоя на складе.", "ru", "сбоя на складе"),
+    ("因为系统升级，部分订单重复扣款。", "zh", "系统升级"),
+    ("Die Lieferung kam zu spät, weil der Kurier krank war.", "de", "der Kurier krank war"),
+])
+def test_the_cause_is_the_clause_after_because(text, lang, cause):
+    assert cause in _one(text, lang, "cause").text
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("We have fixed the template.", "en"),
+    ("Abbiamo già corretto l'importo.", "it"),
+    ("Ya hemos corregido el cargo duplicado.", "es"),
+    ("Ошибку уже исправили.", "ru"),
+    ("问题已经修复。", "zh"),
+    ("Der Fehler ist behoben.", "de"),
+])
+def test_a_fix_already_made_is_resolved(text, lang):
+    assert _one(text, lang, "fix_status").value == "resolved"
+
+
+def test_dates_are_resolved_against_today():
+    assert _one("The payout ran yesterday.", "en", "date").value == date(2026, 6, 14)
+    assert _one("We cancelled it on 2 May.", "en", "date").value == date(2026, 5, 2)
+    assert _one("Il pacco è partito il 14 maggio.", "it", "date").value == date(2026, 5, 14)
+    assert _one("Списание прошло 3 марта 2025 года.", "ru", "date").value == date(2025, 3, 3)
+    assert _one("订单在3月18日下单。", "zh", "date").value == date(2026, 3, 18)
+
+
+def test_times_counts_and_products():
+    assert _one("checkout API 503s in eu-west since 09:40", "en", "time").value == "09:40"
+    assert _one("Gli ho scritto alle 3 di notte.", "it", "time").text == "3 di notte"
+    assert _one("The email went to 14,200 subscribers.", "en", "count").value == 14200
+    assert _one("约 1.2 万名小学生受到影响。", "zh", "count").value == 12000
+    assert _one("The Cookbook app lost saved recipes.", "en", "product").text == "Cookbook app"
+    assert _one("Use the code SPRING20 at checkout.", "en", "product").text == "SPRING20"
+
+
+def test_a_markdown_link_is_read_as_its_words():
+    text = "Refund pending for [ordine 55812](https://shop.example/o/99999) and `€42`."
+    facts = _facts(text, "it")
+    assert [(f.kind, f.text) for f in facts] == [("order_id", "55812"), ("money", "€42")]
+    assert plain_view(text).index("ordine") == text.index("ordine")
+    assert len(plain_view(text)) == len(text)
+
+
+def test_a_language_without_a_pack_is_read_as_english():
+    assert _one("Refunded $25 by Friday.", "fr", "money").text == "$25"
+
+
+def _corpus() -> list[tuple[str, str]]:
+    items = []
+    for path in sorted((ROOT / "evals" / "incidents").glob("*.yaml")):
+        items += [(path.stem, i["text"]) for i in yaml.safe_load(path.read_text("utf-8"))]
+    return items
+
+
+def test_every_fact_is_exactly_the_text_it_was_read_from():
+    for lang, text in _corpus():
+        for fact in _facts(text, lang):
+            assert fact.text == text[fact.start:fact.end], (lang, fact)
+            assert fact.text == fact.text.strip() and fact.text
+
+
+def test_atoms_never_overlap_each_other():
+    atoms = ("money", "duration", "date", "time", "count", "order_id", "ticket_id",
+             "invoice_id", "eta", "recurrence")
+    for lang, text in _corpus()[::7]:
+        found = sorted((f for f in _facts(text, lang) if f.kind in atoms), key=lambda f: f.start)
+        for a, b in zip(found, found[1:], strict=False):
+            assert a.end <= b.start, (lang, a, b)
+
+
+def test_a_misspelt_placeholder_in_a_pack_names_the_file(tmp_path):
+    (tmp_path / "xx").mkdir()
+    (tmp_path / "xx" / "facts.yaml").write_text(
+        "patterns:\n  date:\n    - '\\b{mnths}\\b'\n", encoding="utf-8")
+    with pytest.raises(PackError, match=r"facts\.yaml:\d+: .*unknown placeholder \{mnths\}"):
+        load_facts_pack("xx", tmp_path)
+
+
+@pytest.mark.parametrize("lang", ["common", "en", "it", "es", "ru", "zh", "de"])
+def test_every_pack_loads(lang):
+    assert load_facts_pack(lang) is not None
