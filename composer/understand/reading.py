@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from composer.language.detect import detect_language, is_supported
+from composer.understand.facts import Fact, read_facts
 from composer.understand.incident import Incident
 from composer.understand.injection import WARNING as INJECTION_WARNING
 from composer.understand.injection import instructions_in, without_instructions
@@ -29,6 +31,11 @@ class Reading:
     triage: Triage
     instructions: list[str] = field(default_factory=list)
     similar: Sequence[Any] = ()  # the cards retrieved for the text, which the triage weighed
+    written_in: str | None = None  # the language the incident is written in, when known
+    facts: list[Fact] = field(default_factory=list)  # what the text states, each with its span
+
+    def facts_of(self, *kinds: str) -> list[Fact]:
+        return [f for f in self.facts if f.kind in kinds]
 
     @property
     def text(self) -> str:
@@ -51,7 +58,8 @@ class Reading:
 
     def as_dict(self) -> dict[str, Any]:
         return {"text": self.text, "instructions_removed": list(self.instructions),
-                **self.triage.as_dict()}
+                "written_in": self.written_in, **self.triage.as_dict(),
+                "facts": [f.as_dict() for f in self.facts]}
 
 
 def understand(incident: Incident, *, language: str | None = None,
@@ -63,4 +71,7 @@ def understand(incident: Incident, *, language: str | None = None,
     if injected:
         cleaned = replace(incident, text=without_instructions(incident.text) or incident.text)
     hits = similar(cleaned.text) if similar is not None else ()
-    return Reading(cleaned, incident.text, triage(cleaned, hits, language), injected, hits)
+    decided = triage(cleaned, hits, language)
+    written_in = detect_language(cleaned.text)
+    facts = read_facts(cleaned.text, written_in if is_supported(written_in) else decided.language)
+    return Reading(cleaned, incident.text, decided, injected, hits, written_in, facts)
