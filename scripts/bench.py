@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from composer.checking.checker import bench_check
+from composer.cli.check_bench import bench_check
 from composer.evals.retrieval import load_retrieval_cases
 from composer.knowledge.retrieval import Retriever
 from composer.knowledge.store import StoreConfig, build_index

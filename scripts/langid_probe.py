@@ -47,7 +47,7 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     import py3langid
-    from py3langid.langid import LanguageIdentifier, MODEL_FILE
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
     identifier.set_languages(list(KNOWN))
@@ -64,7 +64,7 @@ def main() -> None:
         short: list[bool] = []
         misses = []
         t0 = time.perf_counter()
-        for source, lang, text in rows:
+        for _source, lang, text in rows:
             got = detect(text)
             ok = got == lang
             by_lang[lang].append(ok)

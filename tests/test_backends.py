@@ -622,7 +622,7 @@ def test_cli_without_strict_warns_and_exits_0(shipped_store, offline_draft):
      ("https://api.openai.com/v1", False), (None, False)],
 )
 def test_only_loopback_counts_as_a_local_server_that_needs_no_key(url, local):
-    from composer.backends.openai import is_local
+    from composer.backends.base import is_local
 
     assert is_local(url) is local
 

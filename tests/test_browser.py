@@ -23,7 +23,7 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-from composer.backends.base import get_backend  # noqa: E402
+from composer.backends import get_backend  # noqa: E402
 from composer.service import Engine, create_app  # noqa: E402
 
 pytestmark = pytest.mark.slow

@@ -14,12 +14,12 @@ from typer.testing import CliRunner
 from composer.checking.checker import (
     CheckInputError,
     Report,
-    bench_check,
     check,
     find_amounts,
     split_sentences,
 )
 from composer.cli.app import app
+from composer.cli.check_bench import bench_check
 from composer.evals.checker import TARGET, evaluate_check
 from composer.understand.incident import Incident, parse_loss
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from composer.checking import policy
 from composer.checking.checker import check, objects_to
 from composer.drafting.compensation import plan_compensation
 from composer.drafting.offline import write_offline
@@ -78,9 +79,9 @@ def _email(subject: str, *paragraphs: str, greeting: str = "Dear Anna,",
 def _violations(email: EmailOut, plan, prompts: list[str] | None = None) -> list[str]:
     report = check(email.text(), plan.incident, language=plan.language, embeddings=False)
     if prompts is None:
-        prompts = guard.prompt_sources(
+        prompts = policy.prompt_sources(
             load_prompt("system").render(language_name=LANGUAGE_NAMES[plan.language]))
-    return guard.violations(email, plan, report, prompts)
+    return policy.violations(email, plan, report, prompts)
 
 
 def _keys(problems: list[str]) -> set[str]:

@@ -29,7 +29,12 @@ def test_wheel_ships_cards_sources_and_eval_sets(tmp_path):
     assert sum(n.startswith(f"{data}knowledge/sources/") and n.endswith(".txt") for n in names) == 5
     assert f"{data}evals/retrieval.yaml" in names
     assert any(n.startswith(f"{data}evals/check_cases/") for n in names)
-    assert "composer/cli.py" in names
+    assert "composer/cli/__init__.py" in names
     prompts = {p.relative_to(ROOT).as_posix() for p in (ROOT / "prompts").rglob("*.yaml")}
-    assert {f"{data}{name}" for name in prompts} <= names  # prompts and offline phrasebooks
-    assert len(prompts) >= 9
+    assert {f"{data}{name}" for name in prompts} <= names
+    assert len(prompts) >= 4
+    # the language packs: phrasebooks, guard and triage phrases, what each language is
+    packs = {p.relative_to(ROOT).as_posix() for p in (ROOT / "languages").rglob("*.yaml")}
+    assert {f"{data}{name}" for name in packs} <= names
+    assert {f"{data}languages/{code}/{name}.yaml" for code in ("en", "zh")
+            for name in ("language", "understand", "guard", "phrasebook")} <= names

@@ -21,7 +21,8 @@ from fastapi.testclient import TestClient  # noqa: E402
 from test_backends import GOOD, INCIDENT, StubServer, completion, dumps, failure  # noqa: E402
 from test_cli_kb import assert_one_line_error, compose  # noqa: E402
 
-from composer.backends.base import BackendError, get_backend  # noqa: E402
+from composer.backends import get_backend  # noqa: E402
+from composer.backends.base import BackendError  # noqa: E402
 from composer.backends.openai import OpenAIBackend
 from composer.checking.checker import check  # noqa: E402
 from composer.errors import ComposerError  # noqa: E402

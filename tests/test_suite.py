@@ -14,6 +14,7 @@ import yaml
 
 from composer.evals.suite import Case, CaseError, Gate, load_cases, load_gate, run_suite
 from composer.language.detect import SUPPORTED
+from composer.language.packs import languages_dir
 from composer.paths import project_dir
 from composer.understand.incident import CHANNELS, SEVERITIES
 from composer.understand.triage import CATEGORIES
@@ -163,8 +164,9 @@ def test_a_prompt_variant_changes_the_drafts(shipped_retriever, tmp_path):
     responsibility step fail where the shipped wording passes."""
     variant = tmp_path / "prompts"
     shutil.copytree(project_dir("prompts"), variant)
-    book_path = variant / "offline" / "en.yaml"
-    book = yaml.safe_load(book_path.read_text(encoding="utf-8"))
+    book_path = variant / "offline" / "en.yaml"  # a variant's phrasebook wins over the pack's
+    book_path.parent.mkdir()
+    book = yaml.safe_load((languages_dir() / "en" / "phrasebook.yaml").read_text(encoding="utf-8"))
     book["responsibility"] = {tone: "Mistakes were made." for tone in book["responsibility"]}
     book_path.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
     base = run_suite([case(BANK)], retriever=shipped_retriever, progress=False)

@@ -4,10 +4,12 @@ one reader of a model's email JSON. Every backend (offline, OpenAI-compatible, f
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
+from urllib.parse import urlparse
 
 from pydantic import ValidationError
 
@@ -91,3 +93,13 @@ def parse_email(content: str | None) -> EmailOut:
         ) from exc
 
 
+def is_local(url: str | None) -> bool:
+    host = urlparse(url).hostname if url else None
+    if host is None:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

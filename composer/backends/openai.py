@@ -4,13 +4,11 @@ structured output, retries and an on-disk answer cache."""
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 from composer.backends.base import (
     DEFAULT_MODEL,
@@ -21,21 +19,10 @@ from composer.backends.base import (
     BackendError,
     Request,
     Usage,
+    is_local,
     parse_email,
 )
 from composer.schema import EmailOut
-
-
-def is_local(url: str | None) -> bool:
-    host = urlparse(url).hostname if url else None
-    if host is None:
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class OpenAIBackend:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from composer.backends.base import is_local
 from composer.language.money import CURRENCY_AFTER, CURRENCY_BEFORE
 
 KINDS: tuple[str, ...] = ("EMAIL", "PHONE", "IBAN", "CARD", "ACCOUNT", "ADDRESS", "NAME")
@@ -457,6 +458,4 @@ def should_redact(base_url: str | None, setting: bool | None) -> bool:
     (no base URL means api.openai.com)."""
     if setting is not None:
         return setting
-    from composer.backends.base import is_local  # here, so backends may import this module
-
     return not is_local(base_url)

@@ -9,37 +9,36 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from composer.language.detect import (
     CYRILLIC,
     HAN,
     LANGUAGE_NAMES,
+    LANGUAGES,
+    SCRIPTS,
     detect_language,
     latin_scores,
 )
 from composer.language.money import find_money
 from composer.schema import FILL_IN
-from composer.understand.injection import instructions_in, normalise, snippet
+from composer.understand.injection import (
+    GuardPack,
+    guard_packs,
+    instructions_in,
+    normalise,
+    snippet,
+)
 
 _WORDS = re.compile(r"[^\W_]+", re.UNICODE)
 _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
 _URLISH = re.compile(r"https?://\S+|\S+@\S+\.\w+|www\.\S+")
 LEAK_NGRAM = 8
-# Words from the prompts that have no place in an email to a customer.
-_LEAK_PHRASES = re.compile(
-    r"json[\s-]*schema|plan \(follow it|system[\s-]*prompt|known_facts|fill_ins|humour_allowed|"
-    r"\"step\"\s*:|guidance from the knowledge base|\brubric\b|my (?:instructions|guidelines|"
-    r"system message)|i (?:was|have been) (?:instructed|told) to|as an ai\b|as a language model|"
-    r"(?:an )?ai (?:language )?model\b|large language model|"
-    r"prompt di sistema|istruzioni di sistema|come (?:modello linguistico|intelligenza "
-    r"artificiale|ia)\b|prompt del sistema|instrucciones del sistema|como (?:modelo de "
-    r"lenguaje|inteligencia artificial|ia)\b|системн\w* (?:промпт|инструкц|подсказк)\w*|"
-    r"как (?:языковая модель|ии|искусственный интеллект)\b|系统提示|提示词|作为(?:一个)?(?:AI|ai|"
-    r"人工智能|语言模型)|<incident>|</incident>|<plan>|<draft>",
-    re.IGNORECASE,
-)
+# Markup a plain-text email has no place for; a chat role marker ("system:") in any language is
+# the guard pack's `draft_role_marker`, last.
 _MARKUP = [
     ("code fence", re.compile(r"```|~~~")),
     ("HTML or XML tag", re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")),
@@ -50,18 +49,34 @@ _MARKUP = [
     ("markdown table", re.compile(r"^\s*\|.*\|\s*$|^\s*\|?\s*:?-{3,}:?\s*\|", re.MULTILINE)),
     ("markdown heading", re.compile(r"^\s{0,3}#{1,6}\s+\S", re.MULTILINE)),
     ("markdown emphasis", re.compile(r"\*\*[^*\n]+\*\*|__[^_\n]+__")),
-    ("role marker", re.compile(
-        r"^\W{0,3}(?:system|assistant|user|developer|sistema|система|ассистент|пользователь|"
-        r"系统|助手|用户|assistente|asistente|utente|usuario)\s*[:：]",
-        re.IGNORECASE | re.MULTILINE)),
 ]
-_OFFER_WORDS = re.compile(
-    r"refund|reimburs|money back|credit|discount|voucher|gift ?card|coupon|compensat|"
-    r"rimbors|sconto|credito|buono|carta regalo|risarc|reembols|descuento|cr[ée]dito|vale|"
-    r"cup[óo]n|tarjeta regalo|compensaci|возврат|верн[её]м|скидк|кредит|сертификат|"
-    r"подарочн|компенсац|退款|退还|折扣|抵用|代金券|礼品卡|购物卡|补偿|赔偿",
-    re.IGNORECASE,
-)
+
+
+@dataclass(frozen=True)
+class _Tables:
+    leak_phrases: re.Pattern[str]  # words from the prompts, or of a model talking about itself
+    offer_words: re.Pattern[str]  # words that make a sentence an offer
+    markup: tuple[tuple[str, re.Pattern[str]], ...]
+
+
+def _tables() -> _Tables:
+    packs, common = guard_packs()
+    return _assemble(packs, common)
+
+
+@cache
+def _assemble(packs: tuple[GuardPack, ...], common: GuardPack) -> _Tables:
+    """The policy's phrase tables from the guard packs: every language's words in turn (the
+    order of SUPPORTED), then those that span languages, in one pattern each."""
+    every = (*packs, common)
+
+    def joined(name: str, flags: int) -> re.Pattern[str]:
+        words = [w for pack in every if (w := getattr(pack, name))]
+        return re.compile("|".join(words) or "(?!)", flags)
+
+    role_marker = joined("draft_role_marker", re.IGNORECASE | re.MULTILINE)
+    return _Tables(joined("leak_phrases", re.IGNORECASE), joined("offer_words", re.IGNORECASE),
+                   (*_MARKUP, ("role marker", role_marker)))
 
 
 def _email_parts(email: Any) -> tuple[str, list[str], str]:
@@ -87,11 +102,17 @@ def _wrong_language(text: str, expected: str) -> str | None:
     letters = han + cyr + latin
     if letters < 4:
         return None
-    script = {"zh": han, "ru": cyr}.get(expected)
-    if script is not None:  # a script decides: most letters must be Han / Cyrillic
-        # Han characters carry a word each; count them three times against Latin letters.
-        weight = 3 if expected == "zh" else 1
-        if script * weight >= 0.5 * (letters - han + han * weight if expected == "zh" else letters):
+    facts = LANGUAGES.get(expected)
+    if facts is not None and facts.script != "Latin":
+        # A script decides: most letters must be in the language's own script.
+        script = {"Han": han, "Cyrillic": cyr}.get(facts.script)
+        if script is None:
+            script = len(SCRIPTS[facts.script].findall(text))
+            letters += script
+        # Where words are not separated, a character carries a word: count it three times
+        # against Latin letters.
+        weight = 1 if facts.spaced else 3
+        if script * weight >= 0.5 * (letters + script * (weight - 1)):
             return None
         detected = detect_language(text)
         return detected if detected != expected else "another script"
@@ -150,7 +171,7 @@ def _segments(prompt: str) -> list[str]:
 
 
 def _leak_problems(text: str, prompt_texts: Iterable[str]) -> list[str]:
-    phrase = _LEAK_PHRASES.search(text)
+    phrase = _tables().leak_phrases.search(text)
     if phrase:
         return [f"injection_prompt_leak: the email talks about its instructions "
                 f"(\"{phrase.group(0)}\"); write only to the customer about the incident"]
@@ -190,8 +211,9 @@ def _compensation_problems(text: str, plan: Any, report: Any) -> list[str]:
                             f"{comp.summary()}")
             break
     else:
+        offer_words = _tables().offer_words
         for sentence in re.split(r"(?<=[.!?。！？])\s*|\n", text):
-            if not _OFFER_WORDS.search(sentence):
+            if not offer_words.search(sentence):
                 continue
             for match in re.finditer(r"(\d{1,3}(?:[.,]\d+)?)\s?%|百分之(\d{1,3})", sentence):
                 value = Decimal((match.group(1) or match.group(2)).replace(",", "."))
@@ -226,7 +248,7 @@ def _compensation_problems(text: str, plan: Any, report: Any) -> list[str]:
 def _format_problems(subject: str, body: str) -> list[str]:
     problems: list[str] = []
     for where, text in (("subject", subject), ("body", body)):
-        for what, pattern in _MARKUP:
+        for what, pattern in _tables().markup:
             match = pattern.search(text)
             if match:
                 problems.append(f"injection_format: the {where} contains {what} "

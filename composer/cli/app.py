@@ -153,12 +153,9 @@ def check_command(
 
     Exit 0 when ready (or no apology is due), 1 when it needs changes, 2 on a usage error.
     """
-    from composer.checking.checker import (
-        check,
-        incident_from_options,
-        read_check_input,
-        render_report,
-    )
+    from composer.checking.checker import check, incident_from_options
+    from composer.cli.check_inputs import read_check_input
+    from composer.cli.check_render import render_report
 
     text = read_check_input(source)
     llm_judge = None

@@ -12,45 +12,56 @@ import hashlib
 import re
 import string
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from composer.drafting.plan import Plan, phrasebook
-from composer.language.detect import detect_language
+from composer.language.detect import LANGUAGES, SUPPORTED, detect_language
 from composer.schema import FILL_IN, EmailOut, Paragraph
 from composer.understand.injection import instructions_in
 
+# How much of the incident may be quoted, and how long a scope note may be: in words, or in
+# characters for a language written without spaces between words.
 MIN_QUOTED_WORDS, MAX_QUOTED_WORDS = 4, 25
-# A note that asks something, quotes a draft or talks about writing is for us, not the customer.
-_NOT_A_STATEMENT = re.compile(
-    r"[?？«»“”„「」『』\"]|(?:^|\s)'|\b(draft|bozza|borrador|write|reply|scriver\w*|rispond\w*|"
-    r"escrib\w*|respond\w*|черновик\w*|написать|ответить|пишем|напиши\w*)\b|草稿|回复|能不能|合适吗|怎么写",
-    re.IGNORECASE,
-)
+MIN_QUOTED_CHARS, MAX_QUOTED_CHARS = 6, 60
+MAX_SCOPE_WORDS, MAX_SCOPE_CHARS = 30, 60
+# A note that asks something, quotes a draft or talks about writing is for us, not the customer:
+# a question mark or a quote in any script, or a phrasebook's `reading.note_words`.
+_QUESTION_OR_QUOTE = r"[?？«»“”„「」『』\"]|(?:^|\s)'"
 
 
-# Sentences of the incident that say what was and was not affected, lost, exposed or charged:
-# the scope an outage or breach email must give, or the reassurance a misdirected one leads with.
-_SCOPE_SENTENCE = {
-    "en": r"\b(not (been )?(affected|exposed|impacted|lost|touched|charged|accessed|leaked)|"
-    r"unaffected|no (card|payment|password|bank)\w* (\w+ ){0,3}(were |was )?(exposed|affected|"
-    r"stored|leaked|accessed)|(is|are|were|was) (lost|gone|safe)|won'?t be charged|backups?\b)",
-    "it": r"\b(non (sono|è|e'|siamo) (stat\w* )?(coinvolt|toccat|espost|compromess)\w*|"
-    r"(sono|è|e') (andat\w* )?(pers[ie]|pers[oa]|al sicuro)|non (verr\w*|sar\w*) addebitat|"
-    r"nessun\w* (carta|dato|addebito)|backup)",
-    "es": r"\b(no se (vieron|vio|han visto|ha visto) afectad|no (fueron|han sido|se han) "
-    r"(afectad|expuest|comprometid)\w*|se (perdieron|perdi[oó])|est[aá]n? a salvo|no se (les |te |"
-    r"le )?(va a )?cobrar|no guardamos|ninguna tarjeta|copia de seguridad|backup)",
-    "ru": r"(не (были |был |была )?(затронут|пострадал|раскрыт|скомпрометирован)|потерян|утерян|"
-    r"в безопасности|не будут? списан|резервн\w* коп|бэкап)",
-    "zh": r"(未受影响|没有受到影响|不受影响|没有泄露|未泄露|未被泄露|无法恢复|已丢失|不会(被)?扣款|"
-    r"备份|安全无虞)",
-}
-# An order or reference number the incident names, in any of the five languages.
-_ORDER_ID = re.compile(
-    r"(?:\border|\bordine|\bpedido|\bзаказ\w*|订单)\s*(?:#|no\.|n\.|nº|№|number|numero|número|"
-    r"номер|号)?\s*[:：]?\s*([A-Za-z0-9][A-Za-z0-9-]{1,23})", re.IGNORECASE,
-)
-MAX_SCOPE_WORDS, MAX_SCOPE_CHARS_ZH = 30, 60
+def _reading(language: str) -> dict[str, Any]:
+    """The `reading` tables of a language's own phrasebook (never a prompts variant's)."""
+    return phrasebook(language).get("reading") or {}
+
+
+@cache
+def _not_a_statement(langs: tuple[str, ...] = SUPPORTED) -> re.Pattern[str]:
+    """Every language's note words (whole words where words are spaced), in one pattern."""
+    spaced = [w for lang in langs if _spaced(lang) for w in _reading(lang).get("note_words", ())]
+    unspaced = [w for lang in langs if not _spaced(lang)
+                for w in _reading(lang).get("note_words", ())]
+    words = ([rf"\b({'|'.join(spaced)})\b"] if spaced else []) + unspaced
+    return re.compile("|".join([_QUESTION_OR_QUOTE, *words]), re.IGNORECASE)
+
+
+@cache
+def _order_pattern(langs: tuple[str, ...] = SUPPORTED) -> re.Pattern[str]:
+    """An order or reference number the incident names, in any of the languages."""
+    tables = [_reading(lang) for lang in langs]
+
+    def words(name: str) -> list[str]:
+        return [w for table in tables for w in table.get(name, ())]
+
+    orders = "|".join(words("order_words")) or "(?!)"
+    numbers = "|".join(["#", *words("number_abbreviations"), *words("number_words")])
+    return re.compile(rf"(?:{orders})\s*(?:{numbers})?\s*[:：]?\s*"
+                      r"([A-Za-z0-9][A-Za-z0-9-]{1,23})", re.IGNORECASE)
+
+
+def _spaced(language: str) -> bool:
+    facts = LANGUAGES.get(language)
+    return facts.spaced if facts is not None else True
 
 
 class OfflineBackend:
@@ -91,7 +102,7 @@ def _sentences(text: str) -> list[str]:
 def _speaks_to_customer(text: str, plan: Plan) -> str:
     """A support lead's words turned to the customer ("the customer" -> "you")."""
     for phrase, you in (phrasebook(plan.language, plan.prompts).get("you_words") or {}).items():
-        if plan.language == "zh":  # no word boundaries in Chinese; the phrases are whole
+        if not _spaced(plan.language):  # no word boundaries: the phrases are whole
             text = text.replace(phrase, you)
         else:
             text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", you, text, flags=re.IGNORECASE)
@@ -99,7 +110,7 @@ def _speaks_to_customer(text: str, plan: Plan) -> str:
 
 
 def _size(text: str, language: str) -> int:
-    return len(text) if language == "zh" else len(text.split())
+    return len(text.split()) if _spaced(language) else len(text)
 
 
 def _quotable(plan: Plan) -> list[str] | None:
@@ -113,7 +124,7 @@ def _quotable(plan: Plan) -> list[str] | None:
         return None
     quotable: list[str] = []
     for sentence in _sentences(text):
-        if _NOT_A_STATEMENT.search(sentence):
+        if _not_a_statement().search(sentence):
             break  # a question or a note to us: it and what follows are not for the customer
         quotable.append(sentence)
     return quotable
@@ -128,14 +139,15 @@ def _incident_words(plan: Plan) -> str | None:
     # What was or was not affected goes to the explanation's scope (`_scope_notes`), not here.
     scope = _scope_pattern(plan.language)
     sentences = sentences[:1] + [s for s in sentences[1:] if not scope.search(s)]
-    zh = plan.language == "zh"
-    low, high = (6, 60) if zh else (MIN_QUOTED_WORDS, MAX_QUOTED_WORDS)
+    spaced = _spaced(plan.language)
+    low, high = ((MIN_QUOTED_WORDS, MAX_QUOTED_WORDS) if spaced
+                 else (MIN_QUOTED_CHARS, MAX_QUOTED_CHARS))
     chosen: list[str] = []
     for sentence in sentences:
-        if _size(("" if zh else " ").join([*chosen, sentence]), plan.language) > high:
+        if _size((" " if spaced else "").join([*chosen, sentence]), plan.language) > high:
             break
         chosen.append(sentence)
-    text = ("。" if zh else ". ").join(chosen)
+    text = LANGUAGES[plan.language].sentence_join.join(chosen)
     if not chosen or _size(text, plan.language) < low or _has_instructions(text):
         return None
     return _speaks_to_customer(text, plan)
@@ -147,7 +159,7 @@ def _scope_notes(plan: Plan, quoted: str | None) -> list[str]:
     pattern = _scope_pattern(plan.language)
     notes = []
     for sentence in _quotable(plan) or []:
-        limit = MAX_SCOPE_CHARS_ZH if plan.language == "zh" else MAX_SCOPE_WORDS
+        limit = MAX_SCOPE_WORDS if _spaced(plan.language) else MAX_SCOPE_CHARS
         if not pattern.search(sentence) or _size(sentence, plan.language) > limit:
             continue
         note = _speaks_to_customer(sentence, plan)
@@ -157,8 +169,11 @@ def _scope_notes(plan: Plan, quoted: str | None) -> list[str]:
     return notes
 
 
+@cache
 def _scope_pattern(language: str) -> re.Pattern[str]:
-    return re.compile(_SCOPE_SENTENCE.get(language, r"(?!)"), re.IGNORECASE)
+    """The phrasebook's `reading.scope`: what was and was not affected, lost or charged."""
+    pieces = _reading(language).get("scope")
+    return re.compile("".join(pieces) if pieces else r"(?!)", re.IGNORECASE)
 
 
 def _order_id(plan: Plan) -> str | None:
@@ -166,7 +181,7 @@ def _order_id(plan: Plan) -> str | None:
     given = plan.extras.get("order")
     if given:
         return given
-    for found in _ORDER_ID.finditer(plan.incident.text):
+    for found in _order_pattern().finditer(plan.incident.text):
         candidate = found.group(1).strip("-")
         if re.search(r"\d", candidate) and len(candidate) >= 3:
             return candidate
@@ -196,7 +211,7 @@ def write_offline(plan: Plan, screen: Screen | None = None) -> EmailOut:
 
     paragraphs: list[Paragraph] = []
 
-    joiner = "" if plan.language == "zh" else " "
+    joiner = " " if _spaced(plan.language) else ""
 
     def add(step: str, *sentences: str) -> None:
         text = joiner.join(s for s in sentences if s)
@@ -236,7 +251,7 @@ def write_offline(plan: Plan, screen: Screen | None = None) -> EmailOut:
 
     explanation = [say(book["explanation"], "explanation")]
     notes = _scope_notes(plan, quoted)
-    sep = "。" if plan.language == "zh" else "; "
+    sep = LANGUAGES[plan.language].clause_join
     if category in ("outage", "data_loss", "security_breach") or "scope" in plan.facts:
         if "scope" not in plan.facts and notes:
             explanation.append(given("scope", sep.join(notes), "scope")

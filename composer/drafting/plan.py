@@ -18,7 +18,7 @@ import yaml
 from composer.drafting.compensation import CompensationPlan
 from composer.errors import ComposerError
 from composer.language.money import Quantity, format_money, format_number
-from composer.paths import project_dir
+from composer.language.packs import languages_dir
 from composer.understand.incident import Incident
 from composer.understand.triage import Triage
 
@@ -81,8 +81,12 @@ class PhrasebookError(ComposerError):
 
 @cache
 def phrasebook(language: str, directory: Path | None = None) -> dict[str, Any]:
-    """The offline phrasing for one language (`<prompts>/offline/<lang>.yaml`)."""
-    path = (directory or project_dir("prompts")) / "offline" / f"{language}.yaml"
+    """The offline phrasing for one language: the language pack's
+    (`languages/<lang>/phrasebook.yaml`), or `<directory>/offline/<lang>.yaml` when a prompts
+    variant directory is given and has one."""
+    variant = directory / "offline" / f"{language}.yaml" if directory is not None else None
+    path = variant if variant is not None and variant.is_file() else (
+        languages_dir() / language / "phrasebook.yaml")
     if not path.is_file():
         raise PhrasebookError(f"no offline phrasing for language {language!r} ({path})")
     try:

@@ -22,15 +22,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from composer.language.detect import LANGUAGE_NAMES
 from composer.schema import FILL_IN
 
 STEPS = ("regret", "impact", "explanation", "responsibility", "remedy")
 STATUSES = ("error", "fail", "pass")
-LANGUAGE_NAMES = {
-    "en": "English", "it": "Italian", "es": "Spanish", "ru": "Russian", "zh": "Chinese",
-    "fr": "French", "de": "German", "pt": "Portuguese", "ja": "Japanese", "ko": "Korean",
-    "ar": "Arabic",
-}
 # Latency moves from run to run on the same code; smaller relative changes are reported as "same".
 LATENCY_NOISE = 0.05
 _EPS = 1e-9

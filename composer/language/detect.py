@@ -1,81 +1,111 @@
-"""Language detection for the five supported languages, offline and dependency-free.
+"""The languages the composer knows, and language detection, offline and dependency-free.
 
-Scripts decide zh and ru outright; Latin-script text is scored by function words and
-accented letters. Other languages are recognised too, so callers can say "unsupported"
-instead of silently treating French as English.
+Each language is a folder `languages/<code>/`; its `language.yaml` says what the language is
+(name, script, whether words are separated by spaces, locale, the words it is detected by). A
+language is supported, written and checked, when its folder has every pack in `REQUIRED_PACKS`;
+a folder with only `language.yaml` makes a language detected, so callers can say "not supported
+yet" instead of silently treating French as English.
+
+Scripts decide zh and ru outright; Latin-script text is scored by function words and accented
+letters.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import field
+from pathlib import Path
+from typing import Literal
 
-SUPPORTED = ("en", "it", "es", "ru", "zh")
+from pydantic import ConfigDict
+from pydantic.dataclasses import dataclass
 
-LANGUAGE_NAMES = {
-    "en": "English",
-    "it": "Italian",
-    "es": "Spanish",
-    "ru": "Russian",
-    "zh": "Chinese",
-    "fr": "French",
-    "de": "German",
-    "pt": "Portuguese",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "ar": "Arabic",
-}
+from composer.language.packs import languages_dir, load_pack
 
-_STOPWORDS = {
-    "en": "the a an and of to in is are was were we our you your for on with this that it not "
-    "have has had be been sorry by from at as they their wrong our us will can about what",
-    "it": "il lo la gli le un una di del della dei delle che e è per non con su sono siamo "
-    "abbiamo ci ti vi noi voi nostro nostra suo sua ma anche come al alla nel nella stato "
-    "stata ore scusa scuse cliente",
-    "es": "el la los las un una de del que y es en por para con no su sus lo se hemos somos "
-    "dos veces otra otro usted ustedes está están hay pedido cuenta correo también "
-    "nos nuestro nuestra pero como al fue ha muy sentimos disculpa cliente horas",
-    "fr": "le la les un une des du de et est sont nous vous pour pas avec sur dans ce cette "
-    "notre votre mais été avons désolé",
-    "de": "der die das ein eine und ist sind wir sie nicht mit für auf dem den des zu es "
-    "haben unser ihr aber wurde entschuldigung",
-    "pt": "o os a as um uma de do da dos das que e é em para com não nós nosso nossa foi "
-    "são pelo pela desculpe",
-}
-_WORDSETS = {lang: set(words.split()) for lang, words in _STOPWORDS.items()}
-_ACCENT_HINTS = {
-    "es": "ñ¿¡áíóú",
-    "it": "èàùòì",
-    "fr": "çêâîôûëœ",
-    "de": "äöüß",
-    "pt": "ãõç",
-}
+# The packs a language folder needs before the composer writes in that language: what the
+# language is, how triage reads it, how the injection guard reads it, how the offline writer
+# phrases it.
+REQUIRED_PACKS = ("language", "understand", "check", "guard", "phrasebook")
 
+# Scripts, in the order they win a tie. Kana decides outright: Japanese mixes it with Han.
 HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 HANGUL = re.compile(r"[\uac00-\ud7af]")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
+SCRIPTS: dict[str, re.Pattern[str]] = {
+    "Kana": _KANA, "Hangul": HANGUL, "Han": HAN, "Cyrillic": CYRILLIC, "Arabic": _ARABIC,
+    "Latin": _LATIN,
+}
+Script = Literal["Kana", "Hangul", "Han", "Cyrillic", "Arabic", "Latin"]
+_DECISIVE = "Kana"
 _WORD = re.compile(r"[a-zà-ÿñ']+")
+FALLBACK = "en"  # what Latin-script text with no known word is taken for
+
+
+@dataclass(frozen=True, config=ConfigDict(extra="forbid"))
+class Detection:
+    """How Latin-script text is recognised as the language: a point per function word, half a
+    point per accented letter typical of it."""
+
+    words: str = ""  # function words, separated by spaces
+    accents: str = ""  # letters, written together
+
+
+@dataclass(frozen=True, config=ConfigDict(extra="forbid"))
+class LanguagePack:
+    """`languages/<code>/language.yaml`: what the composer knows of a language itself."""
+
+    name: str  # in English, as messages and prompts name it
+    order: int  # its place in lists (SUPPORTED, reports): lower first
+    script: Script  # the script it is written in; one not Latin identifies the language
+    spaced: bool  # words separated by spaces; if not, lengths count characters, not words
+    locale: str  # the babel locale amounts and numbers are written in
+    sentence_join: str = ". "  # between sentences whose end mark was dropped
+    clause_join: str = "; "  # between short notes run together in one sentence
+    detection: Detection = field(default_factory=Detection)
+
+
+def _read(root: Path) -> dict[str, LanguagePack]:
+    """Every folder of `root` with a language.yaml, in the languages' order."""
+    found = {d.name: load_pack(d.name, "language", LanguagePack, root)
+             for d in root.iterdir() if (d / "language.yaml").is_file()}
+    return dict(sorted(found.items(), key=lambda item: (item[1].order, item[0])))
+
+
+def missing_packs(code: str, root: Path | None = None) -> list[str]:
+    """The required packs `languages/<code>/` does not have yet (file names)."""
+    folder = (root or languages_dir()) / code
+    return [f"{name}.yaml" for name in REQUIRED_PACKS if not (folder / f"{name}.yaml").is_file()]
+
+
+LANGUAGES: dict[str, LanguagePack] = _read(languages_dir())
+SUPPORTED: tuple[str, ...] = tuple(code for code in LANGUAGES if not missing_packs(code))
+LANGUAGE_NAMES: dict[str, str] = {code: lang.name for code, lang in LANGUAGES.items()}
+
+_WORDSETS = {code: frozenset(lang.detection.words.split()) for code, lang in LANGUAGES.items()
+             if lang.detection.words.strip()}
+_ACCENT_HINTS = {code: lang.detection.accents for code, lang in LANGUAGES.items()
+                 if lang.detection.accents}
+# The language each script other than Latin identifies (the first one, by order, that has it).
+_BY_SCRIPT: dict[str, str] = {}
+for _code, _pack in LANGUAGES.items():
+    if _pack.script != "Latin":
+        _BY_SCRIPT.setdefault(_pack.script, _code)
 
 
 def detect_language(text: str) -> str | None:
     """Return an ISO 639-1 code for `text`, or None when it has no letters at all."""
-    counts = {
-        "ja": len(_KANA.findall(text)),
-        "ko": len(HANGUL.findall(text)),
-        "zh": len(HAN.findall(text)),
-        "ru": len(CYRILLIC.findall(text)),
-        "ar": len(_ARABIC.findall(text)),
-        "latin": len(_LATIN.findall(text)),
-    }
-    if counts["ja"]:
-        return "ja"
-    script, n = max(counts.items(), key=lambda kv: kv[1])
+    counts = {script: len(pattern.findall(text)) for script, pattern in SCRIPTS.items()}
+    if counts[_DECISIVE] and _DECISIVE in _BY_SCRIPT:
+        return _BY_SCRIPT[_DECISIVE]
+    script, n = max(((s, c) for s, c in counts.items() if s in _BY_SCRIPT or s == "Latin"),
+                    key=lambda kv: kv[1])
     if n == 0:
         return None
-    if script != "latin":
-        return script
+    if script != "Latin":
+        return _BY_SCRIPT[script]
     return _latin_language(text.lower())
 
 
@@ -84,12 +114,24 @@ def _latin_language(text: str) -> str:
     scores = {lang: sum(w in wordset for w in words) for lang, wordset in _WORDSETS.items()}
     for lang, letters in _ACCENT_HINTS.items():
         scores[lang] += 0.5 * sum(text.count(ch) for ch in letters)
-    best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
-    return best if scores[best] > 0 else "en"
+    best = max(scores, key=lambda lang: (scores[lang], lang == FALLBACK))
+    return best if scores[best] > 0 else FALLBACK
 
 
 def is_supported(lang: str | None) -> bool:
     return lang in SUPPORTED
+
+
+def not_supported(detected: str | None) -> str:
+    """Why triage writes in the fallback language when the incident's language is `detected`:
+    one line, which for a language with a folder says what the folder still needs."""
+    if detected in LANGUAGES:
+        missing = ", ".join(missing_packs(detected))
+        return (f"{LANGUAGE_NAMES[detected]} ({detected}) is detected but not supported yet: add "
+                f"languages/{detected}/{missing} (see README: Add a language); writing in "
+                f"{FALLBACK}")
+    return (f"language {FALLBACK}: the incident's language ({detected or 'unknown'}) is not "
+            "supported")
 
 
 def latin_scores(text: str) -> dict[str, float]:

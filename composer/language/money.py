@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
+from composer.language.detect import LANGUAGES
+
 TIME_UNITS: tuple[str, ...] = ("minutes", "hours", "days")
 
 # Currency marks and names a person writes, lower-cased, to ISO 4217. Longer marks first in the
@@ -332,7 +334,9 @@ def format_number(amount: Decimal, lang: str) -> str:
 
 
 def _locale(lang: str) -> str:
-    return {"zh": "zh_Hans_CN"}.get(lang, lang)
+    """The babel locale of `lang` (its language.yaml says; zh is zh_Hans_CN), else the code."""
+    pack = LANGUAGES.get(lang)
+    return pack.locale if pack is not None else lang
 
 
 def _amount(number: str, multiplier: str | None) -> Decimal | None:

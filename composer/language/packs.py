@@ -10,12 +10,13 @@ slip in a pack fails at once instead of silently never matching.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BeforeValidator, TypeAdapter, ValidationError
+from pydantic import BeforeValidator, PlainValidator, TypeAdapter, ValidationError
 
 from composer.errors import ComposerError
 from composer.paths import project_dir
@@ -48,6 +49,55 @@ def _compile(value: Any) -> re.Pattern[str]:
 
 Regex = Annotated[re.Pattern[str], BeforeValidator(_compile)]
 Patterns = tuple[Regex, ...]
+
+
+class RegexText:
+    """An entry kept as text until its reader first uses it: a pack of a thousand patterns
+    takes tens of milliseconds to compile, which a reader that needs one table at a time should
+    not pay up front. `pattern` is joined from its pieces; `flags` are those to compile it with;
+    a bad one is reported with `bad_regex`, as loading would. (A plain class: pydantic builds a
+    schema for a dataclass at every field that holds one, ~20 ms for a wide pack.)"""
+
+    __slots__ = ("flags", "pattern")
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        self.pattern = pattern
+        self.flags = flags
+
+    def __repr__(self) -> str:
+        return f"RegexText({self.pattern!r}, {self.flags})"
+
+
+def _text(flags: int) -> Callable[[Any], RegexText]:
+    def parse(value: Any) -> RegexText:
+        if isinstance(value, RegexText):
+            return value
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            value = "".join(value)
+        if not isinstance(value, str):
+            raise ValueError("expected a regex: a string or a list of string pieces")
+        return RegexText(value, flags)
+
+    return parse
+
+
+# Compiled by the reader when first used: matching ignores case, or, for the case-sensitive
+# variant, does not ("TODO" is a placeholder, Spanish "todo" is not).
+LazyRegex = Annotated[RegexText, PlainValidator(_text(re.IGNORECASE))]
+LazyCaseSensitiveRegex = Annotated[RegexText, PlainValidator(_text(0))]
+
+
+def bad_regex(path: Path, loc: tuple[str | int, ...], err: re.error) -> PackError:
+    """The error for an entry kept as text that does not compile: one line naming the file, the
+    line and the entry (`loc`: its place in the pack, e.g. `("regret", 3)`), as loading would."""
+    problem = f"bad regex ({err.msg} at position {err.pos})"
+    return PackError(_located(path, loc, problem, err.pos))
+
+
+def pack_path(lang: str, name: str, directory: str | Path | None = None) -> Path:
+    """Where `load_pack(lang, name, ..., directory)` reads from."""
+    root = Path(directory) if directory is not None else languages_dir()
+    return root / lang / f"{name}.yaml"
 
 
 T = TypeVar("T")
@@ -128,6 +178,19 @@ def _describe(path: Path, root: yaml.Node, err: ValidationError) -> str:
     tail = f" (and {more} more)" if more else ""
     place = f"{where}: " if where else ""
     return f"{_shown(path)}:{node.start_mark.line + 1}: {place}{problem}{tail}"
+
+
+def _located(path: Path, loc: tuple[Any, ...], problem: str, position: int | None) -> str:
+    """`_describe` for an entry found wrong after loading: the file is read again for its lines."""
+    loader = _Loader(path.read_text(encoding="utf-8"))
+    try:
+        root = loader.get_single_node()
+    finally:
+        loader.dispose()
+    node, where = _node_at(root, loc, at_key=False)
+    if isinstance(node, yaml.SequenceNode):
+        node = _piece_at(node, position)
+    return f"{_shown(path)}:{node.start_mark.line + 1}: {where}{_entry_text(node)}: {problem}"
 
 
 def _node_at(root: yaml.Node, loc: tuple[Any, ...], at_key: bool) -> tuple[yaml.Node, str]:

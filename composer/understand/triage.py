@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from functools import cache
 
-from composer.language.detect import SUPPORTED, detect_language
+from composer.language.detect import SUPPORTED, detect_language, not_supported
 from composer.understand.cues import UnderstandPack, load_cues
 from composer.understand.incident import SEVERITIES, Incident
 
@@ -260,7 +260,7 @@ def output_language(incident: Incident, override: str | None = None) -> tuple[st
     detected = detect_language(incident.text)
     if detected in SUPPORTED:
         return detected, f"language {detected}: detected from the incident text"
-    return "en", f"language en: the incident's language ({detected or 'unknown'}) is not supported"
+    return "en", not_supported(detected)
 
 
 def triage(incident: Incident, hits: Sequence = (), language: str | None = None) -> Triage:
