@@ -276,7 +276,7 @@ class _Stage:
         """A Draft of `email`, checked against the rubric for this incident; a model's draft
         (one with `leak_sources`) also against what the plan fixes."""
         plan = self.plan
-        report = check(email.text(), self.reading.incident, language=plan.language,
+        report = check(email.text(), self.reading, language=plan.language,
                        embeddings=embeddings)
         refused = violations(email, plan, report, leak_sources) if leak_sources is not None \
             else []

@@ -40,12 +40,12 @@ from composer.checking.steps import find_steps
 from composer.errors import ComposerError
 from composer.language.detect import LANGUAGE_NAMES, SUPPORTED, detect_language
 from composer.understand.incident import Incident, parse_loss
-from composer.understand.triage import triage
+from composer.understand.reading import Reading, understand
 
 __all__ = [
     "ANTI_PATTERN_NAMES", "COMPENSATION_NAMES", "RUBRIC_VERSION", "STEP_NAMES", "CheckInputError",
     "Finding", "Offer", "Report", "StepResult", "check", "effective_severity", "find_amounts",
-    "find_offers", "incident_from_options", "is_trivial_incident", "objects_to",
+    "find_offers", "incident_from_options", "as_reading", "objects_to",
     "split_sentences", "validate_text", "warm_up",
 ]
 
@@ -88,25 +88,24 @@ def validate_text(text: str) -> str:
 # --- the incident --------------------------------------------------------------------------------
 
 
-def is_trivial_incident(incident: Incident | None) -> bool:
-    """Duplicate send, typo, wrong promo code: no standalone apology (UMI article).
-
-    The same decision compose makes (`triage`); an explicit severity wins.
-    """
-    if incident is None:
-        return False
-    return not triage(incident).should_apologize
+def as_reading(incident: Incident | Reading | None) -> Reading | None:
+    """The reading the check is made against: the pipeline's own, or (for `compose check` and
+    the API) an incident read here the same way compose reads it."""
+    if incident is None or isinstance(incident, Reading):
+        return incident
+    return understand(incident)
 
 
-def effective_severity(incident: Incident | None) -> str | None:
-    """The stated severity; else trivial for trivial incidents; else medium when a loss is known."""
-    if incident is None:
+def effective_severity(reading: Reading | None) -> str | None:
+    """The stated severity; else trivial when no apology is due; else medium when a loss is
+    known. Not triage's own severity: the checker only holds a draft to what it knows."""
+    if reading is None:
         return None
-    if incident.severity:
-        return incident.severity
-    if is_trivial_incident(incident):
+    if reading.incident.severity:
+        return reading.incident.severity
+    if not reading.should_apologize:
         return "trivial"
-    if incident.loss is not None:
+    if reading.incident.loss is not None:
         return "medium"
     return None
 
@@ -137,7 +136,7 @@ def objects_to(sentence: str, language: str) -> bool:
 
 def check(
     text: str,
-    incident: Incident | None = None,
+    incident: Incident | Reading | None = None,
     *,
     language: str | None = None,
     embeddings: bool = True,
@@ -145,9 +144,10 @@ def check(
 ) -> Report:
     """Score an apology draft against the rubric, the anti-patterns and the compensation rules.
 
-    `language` overrides detection; `embeddings=False` keeps to patterns (faster, fully
-    rule-based). `judge` (a `composer.checking.judge.Judge`) adds a model's view as one more signal,
-    never the only one.
+    `incident` is what the draft answers: the pipeline's Reading, or an Incident (read here as
+    compose reads it). `language` overrides detection; `embeddings=False` keeps to patterns
+    (faster, fully rule-based). `judge` (a `composer.checking.judge.Judge`) adds a model's view
+    as one more signal, never the only one.
     """
     started = time.perf_counter()
     validate_text(text)
@@ -160,9 +160,10 @@ def check(
     lang = language or detect_language(text)
     sentences = split_sentences(text)
     notes: list[str] = []
-    severity = effective_severity(incident)
+    reading = as_reading(incident)
+    severity = effective_severity(reading)
     if lang not in SUPPORTED:
-        return _unsupported(sentences, lang, incident, severity, notes, started)
+        return _unsupported(sentences, lang, reading, severity, notes, started)
 
     assert lang is not None
     tables = phrases(lang)
@@ -175,12 +176,12 @@ def check(
         anti.append(
             Finding("placeholders_left", placeholders, ANTI_SUGGESTIONS["placeholders_left"])
         )
-    offers, comp = check_compensation(sentences, tables, incident, severity)
-    return _finish(steps, anti, comp, offers, notes, lang, True, incident, forgiveness, started)
+    offers, comp = check_compensation(sentences, tables, reading, severity)
+    return _finish(steps, anti, comp, offers, notes, lang, True, reading, forgiveness, started)
 
 
 def _unsupported(
-    sentences: list[str], lang: str | None, incident: Incident | None, severity: str | None,
+    sentences: list[str], lang: str | None, reading: Reading | None, severity: str | None,
     notes: list[str], started: float,
 ) -> Report:
     """A language without a pack: only placeholders and compensation amounts are checked."""
@@ -200,8 +201,8 @@ def _unsupported(
         [Finding("placeholders_left", placeholders, ANTI_SUGGESTIONS["placeholders_left"])]
         if placeholders else []
     )
-    offers, comp = check_compensation(sentences, None, incident, severity)
-    return _finish(steps, anti, comp, offers, notes, lang, False, incident, False, started)
+    offers, comp = check_compensation(sentences, None, reading, severity)
+    return _finish(steps, anti, comp, offers, notes, lang, False, reading, False, started)
 
 
 def _check_supported(
@@ -237,7 +238,7 @@ def _check_supported(
 
 def _finish(
     steps: dict[str, StepResult], anti: list[Finding], comp: list[Finding], offers: list[Offer],
-    notes: list[str], lang: str | None, supported: bool, incident: Incident | None,
+    notes: list[str], lang: str | None, supported: bool, reading: Reading | None,
     forgiveness: bool, started: float,
 ) -> Report:
     score = sum(STEP_WEIGHTS[n] for n, s in steps.items() if s.passed)
@@ -246,7 +247,7 @@ def _finish(
     score -= COMPENSATION_PENALTY * len(comp)
     score = max(0, min(100, score))
     verdict: Verdict
-    if is_trivial_incident(incident):
+    if reading is not None and not reading.should_apologize:
         verdict = "no_apology_due"
         notes.append(
             "no standalone apology is due for a trivial slip (duplicate send, typo, wrong promo "

@@ -10,9 +10,8 @@ from decimal import Decimal
 from composer.checking.matching import any_match, hits
 from composer.checking.phrases import OFFER_TYPES, Phrases
 from composer.checking.report import COMP_SUGGESTIONS, Finding, Offer
-from composer.drafting.compensation import mentions_faulty_product
 from composer.language.money import find_money
-from composer.understand.incident import Incident
+from composer.understand.reading import Reading
 
 RANGE_LOW, RANGE_HIGH = Decimal("0.6"), Decimal("1.5")
 _PERCENT = re.compile(r"(?P<num>\d{1,3}(?:[.,]\d+)?)\s?%|百分之(?P<zh>\d{1,3})")
@@ -101,25 +100,25 @@ def _offered_value(offers: list[Offer], loss_amount: Decimal, loss_unit: str) ->
 
 
 def check_compensation(
-    sentences: list[str], phrases: Phrases | None, incident: Incident | None,
+    sentences: list[str], phrases: Phrases | None, reading: Reading | None,
     severity: str | None,
 ) -> tuple[list[Offer], list[Finding]]:
     """Compensation rules from service-recovery research (DOMAIN.md), per sentence.
     `phrases` is None for a language the checker does not support: amounts only."""
     findings: list[Finding] = []
     if phrases is None:
-        return _numbers_only(sentences, incident)
+        return _numbers_only(sentences, reading)
     offers = find_offers(sentences, phrases)
     happier = hits(phrases.table("happier_promise"), sentences)
     if happier:
         findings.append(Finding("happier_promise", happier, COMP_SUGGESTIONS["happier_promise"]))
-    if incident is None:
+    if reading is None:
         return offers, findings
-    return offers, findings + _against_incident(offers, incident, severity, phrases)
+    return offers, findings + _against_incident(offers, reading, severity, phrases)
 
 
 def _against_incident(
-    offers: list[Offer], incident: Incident, severity: str | None, phrases: Phrases,
+    offers: list[Offer], reading: Reading, severity: str | None, phrases: Phrases,
 ) -> list[Finding]:
     """The offers judged against the incident: due at all, of the right type, in range."""
     findings: list[Finding] = []
@@ -127,7 +126,7 @@ def _against_incident(
     def add(name: str, evidence: list[str]) -> None:
         findings.append(Finding(name, evidence, COMP_SUGGESTIONS[name]))
 
-    loss = incident.loss
+    loss = reading.incident.loss
     if severity == "trivial":
         # Only money, credit, a voucher or a discount is compensation; the corrected promo
         # code or the right link is the fix itself.
@@ -141,7 +140,7 @@ def _against_incident(
         if loss is not None:
             add("compensation_missing", [])
         return findings
-    wrong = _wrong_type(offers, incident, phrases)
+    wrong = _wrong_type(offers, reading, phrases)
     if wrong:
         add(wrong, list(dict.fromkeys(o.evidence for o in offers)))
     if loss is not None and loss.is_money:
@@ -157,13 +156,13 @@ def _against_incident(
     return findings
 
 
-def _wrong_type(offers: list[Offer], incident: Incident, phrases: Phrases) -> str | None:
+def _wrong_type(offers: list[Offer], reading: Reading, phrases: Phrases) -> str | None:
     """The finding when the offers do not fit the kind of loss, else None."""
     types = {o.type for o in offers}
-    loss = incident.loss
+    loss = reading.incident.loss
     money_lost = loss is not None and loss.is_money
     time_lost = loss is not None and not loss.is_money
-    faulty = mentions_faulty_product(incident.text)
+    faulty = reading.triage.faulty_goods
     credit = phrases.table("service_credit")
     known = types - {"goodwill"}  # an offer of unknown type is not judged on its type
     if money_lost and known and "refund" not in types:
@@ -187,10 +186,10 @@ def _wrong_type(offers: list[Offer], incident: Incident, phrases: Phrases) -> st
 
 
 def _numbers_only(
-    sentences: list[str], incident: Incident | None
+    sentences: list[str], reading: Reading | None
 ) -> tuple[list[Offer], list[Finding]]:
     """Unsupported language: only money amounts can be compared with a known loss."""
-    loss = incident.loss if incident else None
+    loss = reading.incident.loss if reading else None
     offers: list[Offer] = []
     for sentence in sentences:
         for amount, currency in find_amounts(sentence):

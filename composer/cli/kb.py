@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,6 +14,7 @@ from composer.cli.options import (
     EmbedderOpt,
     JsonOpt,
     StoreOpt,
+    err,
     out,
     store_config,
 )
@@ -99,3 +101,72 @@ def kb_stats(
         ))
 
 
+
+
+@kb_app.command("train")
+def kb_train(
+    corpus: Annotated[
+        Path | None,
+        typer.Option("--corpus", help="Labelled incidents, one YAML file per language "
+                     "(default: evals/incidents).", show_default=False),
+    ] = None,
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="Model file to write, with its .json beside it "
+                     "(default: the shipped composer/understand/models/triage.npz).",
+                     show_default=False),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Rebuild the triage model from the labelled corpus and the eval cases; print its
+    cross-validated figures (per language and writing style) and its blind-set figures."""
+    from composer.evals.train_triage import train
+    from composer.progress import progress_bar
+
+    with progress_bar(not as_json) as bar:
+        task = bar.add_task("embedding incidents", total=None)
+
+        def on_embed(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        def log(message: str) -> None:
+            if not as_json:
+                bar.console.print(message, highlight=False)
+
+        report = train(corpus, out_file, on_embed=on_embed, log=log)
+    if as_json:
+        out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
+        return
+    figures = report.figures
+    _figure_table("leave one writing style out, by held-out style (model)",
+                  figures["loso"]["model"]["by_style"])
+    _figure_table("leave one writing style out, by language (model)",
+                  figures["loso"]["model"]["by_language"])
+    _figure_table("leave one writing style out, by language (model + guardrails)",
+                  figures["loso"]["guarded"]["by_language"])
+    _figure_table(f"eval cases: {figures['cases']['design']} (model + guardrails)",
+                  figures["cases"]["guarded"]["by_language"])
+    if "blind" in figures:
+        _figure_table("blind set, scored once (model + guardrails)",
+                      figures["blind"]["guarded"]["by_language"])
+        _figure_table("blind set: today's rule triage, for comparison",
+                      figures["blind"]["regex"]["by_language"])
+    err.print(
+        f"[green]wrote[/] {report.model_path} ({report.size_bytes / 1024:.0f} KB, loads in "
+        f"{report.load_ms:.1f} ms) in {report.seconds:.0f} s", highlight=False,
+    )
+
+
+def _figure_table(title: str, rows: list[dict]) -> None:
+    columns = [("category", "category"), ("sev_band", "severity exact/in band"),
+               ("sev_within1", "severity ±1"), ("apologize", "apologize"),
+               ("triage", "all three")]
+    table = Table(title=title, expand=False)
+    table.add_column("group", no_wrap=True)
+    table.add_column("n", justify="right")
+    for _, name in columns:
+        table.add_column(name, justify="right")
+    for row in rows:
+        table.add_row(str(row["group"]), str(row["n"]),
+                      *(f"{row[key]:.3f}" if key in row else "" for key, _ in columns))
+    out.print(table)

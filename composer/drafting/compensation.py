@@ -8,10 +8,8 @@ Type follows the loss (rule.compensation-type-match), size follows the loss (60-
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
 
 from composer.understand.incident import Incident, Loss
 from composer.understand.triage import Triage, is_systemic
@@ -27,26 +25,6 @@ _TYPE_BY_CATEGORY: dict[str, str] = {
 }
 _SERIOUS = ("wrong_payment", "billing_error", "data_loss", "security_breach")
 COMPENSATION_TYPES = ("none", "refund", "service_credit", "exchange", "redo", "attention")
-
-# Broken, damaged or wrong goods, in every language: an exchange restores them.
-FAULTY_PRODUCT: list[str] = [
-    r"\b(broken|damaged|defective|faulty|cracked|dented|wrong (item|size|colou?r|product|model))\b",
-    r"\b(rott|danneggiat|difettos|sbagliat|ammaccat|incrinat)\w*",
-    r"\b(rot[oa]s?|dañad|defectuos|equivocad|abollad)\w*",
-    r"(сломан|поврежд|брак|неисправ|не тот (товар|размер|цвет)|разбит)",
-    r"(损坏|坏了|破损|质量问题|发错|碎了|有瑕疵)",
-]
-
-
-@cache
-def _faulty_product() -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in FAULTY_PRODUCT), re.IGNORECASE)
-
-
-def mentions_faulty_product(text: str) -> bool:
-    """Broken, damaged or defective goods: an exchange, not a credit, restores them."""
-    return _faulty_product().search(text) is not None
-
 
 @dataclass
 class Reason:
@@ -162,7 +140,7 @@ def plan_compensation(
         ))
     else:
         kind = _TYPE_BY_CATEGORY.get(triage.category, "attention")
-        if kind == "exchange" and not mentions_faulty_product(incident.text):
+        if kind == "exchange" and not triage.faulty_goods:
             kind = "attention"
             reasons.append(Reason(
                 "an apology, the fix and attention: a software bug with no stated loss; an "

