@@ -350,7 +350,9 @@ def run_batch(
     progress: bool = True,
     on_error: Callable[[RowError], None] | None = None,
 ) -> BatchResult:
-    """Draft every customer in `customers` not already in `out`; see the module docstring."""
+    """Draft every customer in `customers` not already in `out`; see the module docstring.
+
+    Long because resuming, the progress bar and the per-customer error rows share one loop."""
     started = time.perf_counter()
     summary = summary or out.with_suffix(".csv")
     if summary.resolve() == out.resolve():

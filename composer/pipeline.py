@@ -198,6 +198,7 @@ def compose(
     (names, emails, phones, IBANs, cards, accounts, addresses) is replaced by placeholders before
     a request leaves for a non-loopback server and restored in the draft; `redact` forces it on
     or off.
+    Long because it is the pipeline written out in order, one stage per block.
     """
     prompts = Path(prompts) if prompts is not None else None
     incident = as_incident(incident, fields)
@@ -228,7 +229,7 @@ def compose(
     guidance, budget = ("", None) if offline_only else pack_guidance(fitting, token_budget)
     grounding = budget.included if budget else [h.card.id for h in fitting]
     plan = build_plan(
-        incident, decided, compensation, [*grounding, *decided.cards, *compensation.cards],
+        reading, compensation, [*grounding, *decided.cards, *compensation.cards],
         prompts,
     )
     stage = _Stage(plan, reading, budget, sources(plan.cards))
@@ -315,12 +316,13 @@ def _with_model(chosen: Backend, stage: _Stage, offline: Draft, guidance: str,
     """The model's draft, revised while the checker flags it; the offline draft when the model
     fails, is refused, or stays too weak."""
     plan = stage.plan
-    incident = plan.incident
+    incident = plan.incident  # the facts as given; the model sees the text as pasted, fenced
     system = load_prompt("system", prompts).render(language_name=LANGUAGE_NAMES[plan.language])
     plan_json = json.dumps(plan.as_prompt_data(), ensure_ascii=False, indent=1)
     schema_json = json.dumps(email_schema())
     user = load_prompt("compose", prompts).render(
-        incident=fence(incident.text, "incident"), language_name=LANGUAGE_NAMES[plan.language],
+        incident=fence(stage.reading.original, "incident"),
+        language_name=LANGUAGE_NAMES[plan.language],
         tone=incident.tone or "warm", channel=incident.channel or "reply",
         plan=fence(plan_json, "plan"), guidance=guidance or "(none)", schema=schema_json,
     )

@@ -340,6 +340,7 @@ def create_app(
     """The FastAPI app over one warm `Engine` (opened from `store` when not given).
 
     `token`: when set, every /v1 call needs `Authorization: Bearer <token>`.
+    Long because the routes are closures over the app's state (retriever, limits, locks).
     """
     engine = engine or Engine.open(store)
     if warm:

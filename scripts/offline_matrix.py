@@ -17,6 +17,7 @@ from composer.drafting.compensation import plan_compensation
 from composer.drafting.offline import write_offline
 from composer.drafting.plan import build_plan
 from composer.understand.incident import Incident, parse_loss
+from composer.understand.reading import Reading
 from composer.understand.triage import CATEGORIES, Triage
 
 STAGE_CHANNEL = {"investigating": "reply", "resolved": "reply", "proactive": "proactive"}
@@ -41,7 +42,8 @@ def main() -> None:
             severity=severity,
         )
         tri = Triage(category, severity, stage, True, args.language)
-        plan = build_plan(incident, tri, plan_compensation(incident, tri), [])
+        reading = Reading(incident, incident.text, tri)
+        plan = build_plan(reading, plan_compensation(incident, tri), [])
         email = write_offline(plan, screen=objects_to)
         report = check(email.text(), incident, language=args.language)
         problems = [p for p in report.failed_items() if not p.startswith("placeholders_left")]

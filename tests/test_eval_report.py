@@ -9,7 +9,8 @@ from typing import Any
 
 from rich.console import Console
 
-from composer.evals.report import compare, load_result, render_html, render_markdown
+from composer.evals.compare import compare
+from composer.evals.report import load_result, render_html, render_markdown
 
 STEPS = ("regret", "impact", "explanation", "responsibility", "remedy")
 CHECKS = ("apologize", "category", "severity", "compensation", "humour", "language",

@@ -21,7 +21,7 @@ from composer.language.detect import LANGUAGE_NAMES
 from composer.schema import EmailOut, Paragraph
 from composer.understand import injection as guard
 from composer.understand.incident import incident_from_mapping
-from composer.understand.triage import triage
+from composer.understand.reading import understand
 
 ROOT = Path(__file__).resolve().parent.parent
 ATTACKS = yaml.safe_load((ROOT / "evals" / "injection.yaml").read_text(encoding="utf-8"))
@@ -63,8 +63,8 @@ TRICKY_ORDINARY = [
 
 def _plan(text: str, **facts):
     incident = incident_from_mapping({"text": text, **facts})
-    decided = triage(incident)
-    return build_plan(incident, decided, plan_compensation(incident, decided), [])
+    reading = understand(incident)
+    return build_plan(reading, plan_compensation(incident, reading.triage), [])
 
 
 def _email(subject: str, *paragraphs: str, greeting: str = "Dear Anna,",

@@ -22,7 +22,7 @@ from composer.language.detect import LANGUAGE_NAMES
 # A dated snapshot, so verdicts do not drift under a moving alias.
 JUDGE_MODEL = "gpt-4o-mini-2024-07-18"
 # Cosine similarity a sentence needs to back a judge's "present" (the embedding signal alone
-# needs 0.91; see checking.EMBED_THRESHOLDS). e5 similarities bunch between 0.78 and 0.97:
+# needs 0.91; see similarity.EMBED_THRESHOLDS). e5 similarities bunch between 0.78 and 0.97:
 # at 0.85 a bland "This is about your account." backed a judge's "responsibility".
 JUDGE_SUPPORT = 0.88
 

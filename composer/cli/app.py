@@ -99,6 +99,7 @@ def root(
 
     Example: compose --incident "wrong bank account" --customer Ana --loss "120 EUR"
     """
+    # Long because typer declares every option as a parameter; the body only calls compose().
     del debug  # read by main() before typer parses, so it works on every command
     if ctx.invoked_subcommand is not None:
         return
@@ -265,6 +266,7 @@ def batch_command(
     as_json: JsonOpt = False,
 ) -> None:
     """One checked draft per affected customer. Rerun to resume; exit 1 if a row failed."""
+    # Long because typer declares every option as a parameter; the body only calls run_batch().
     from rich.markup import escape
 
     from composer.backends import get_backend

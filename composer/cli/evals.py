@@ -116,6 +116,7 @@ def eval_run(
     chroma_url: ChromaUrlOpt = None,
 ) -> None:
     """Compose and check every eval case; print the scorecard, write JSON/HTML, apply a gate."""
+    # Long because typer declares every option as a parameter; the body only calls run_suite().
     from platformdirs import user_cache_path
 
     from composer.evals.suite import load_gate, load_prices, run_suite
@@ -161,7 +162,7 @@ def eval_compare(
 
     Exit 1 when any case got worse, so a script can stop on a regression.
     """
-    from composer.evals.report import compare
+    from composer.evals.compare import compare
 
     comparison = compare(_read_run(before), _read_run(after))
     if as_json:

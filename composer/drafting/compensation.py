@@ -130,6 +130,22 @@ def plan_compensation(
             ["rule.when-not-to-apologize", "rule.compensation-size"],
         )])
     loss = incident.loss
+    kind, reasons = _choose_type(loss, triage)
+    plan = CompensationPlan(kind, reasons=reasons, humour_allowed=humour)
+    if kind in ("refund", "service_credit"):
+        plan.reasons.append(Reason(
+            "immediate: money or credit now beats a voucher for later",
+            ["rule.immediate-over-delayed"],
+        ))
+    _size_and_delight(plan, incident, triage)
+    if max_compensation is not None and plan.offers_something:
+        _apply_cap(plan, max_compensation, loss)
+    plan.reasons.append(humour_reason)
+    return plan
+
+
+def _choose_type(loss: Loss | None, triage: Triage) -> tuple[str, list[Reason]]:
+    """The kind of compensation: the same type as the loss, else what fits the category."""
     reasons: list[Reason] = []
     if loss is not None:
         kind = "refund" if loss.is_money else "service_credit"
@@ -160,12 +176,12 @@ def plan_compensation(
                 f"{triage.category.replace('_', ' ')}",
                 ["rule.compensation-type-match"],
             ))
-    plan = CompensationPlan(kind, reasons=reasons, humour_allowed=humour)
-    if kind in ("refund", "service_credit"):
-        plan.reasons.append(Reason(
-            "immediate: money or credit now beats a voucher for later",
-            ["rule.immediate-over-delayed"],
-        ))
+    return kind, reasons
+
+
+def _size_and_delight(plan: CompensationPlan, incident: Incident, triage: Triage) -> None:
+    """How much (a share of a money loss) and whether to aim past whole (the paradox gate)."""
+    kind, loss = plan.type, incident.loss
     delight = kind != "attention" and paradox_gate(incident, triage)
     if loss is not None and loss.is_money:
         share = AIM_HIGH if delight else AIM
@@ -197,10 +213,6 @@ def plan_compensation(
             f"aim to make the customer whole, not to delight: {' and '.join(why)}",
             ["rule.paradox-gate"],
         ))
-    if max_compensation is not None and plan.offers_something:
-        _apply_cap(plan, max_compensation, loss)
-    plan.reasons.append(humour_reason)
-    return plan
 
 
 def _apply_cap(plan: CompensationPlan, cap: Loss, loss: Loss | None) -> None:

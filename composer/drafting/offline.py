@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from composer.drafting.plan import Plan, phrasebook
-from composer.language.detect import LANGUAGES, SUPPORTED, detect_language
+from composer.language.detect import LANGUAGES, SUPPORTED
 from composer.schema import FILL_IN, EmailOut, Paragraph
 from composer.understand.injection import instructions_in
 
@@ -116,12 +116,12 @@ def _size(text: str, language: str) -> int:
 def _quotable(plan: Plan) -> list[str] | None:
     """The incident's statements, in the output language, with nothing the guard objects to;
     None when none of it may be quoted."""
-    text = plan.incident.text
-    if _has_instructions(text):
+    reading = plan.reading
+    if reading.instructions:
         return None
-    detected = detect_language(" ".join(text.split()))
-    if detected is not None and detected != plan.language:
+    if reading.written_in is not None and reading.written_in != plan.language:
         return None
+    text = reading.text
     quotable: list[str] = []
     for sentence in _sentences(text):
         if _not_a_statement().search(sentence):
@@ -181,7 +181,7 @@ def _order_id(plan: Plan) -> str | None:
     given = plan.extras.get("order")
     if given:
         return given
-    for found in _order_pattern().finditer(plan.incident.text):
+    for found in _order_pattern().finditer(plan.reading.text):
         candidate = found.group(1).strip("-")
         if re.search(r"\d", candidate) and len(candidate) >= 3:
             return candidate
@@ -196,112 +196,142 @@ def write_offline(plan: Plan, screen: Screen | None = None) -> EmailOut:
     """The email the plan describes, from the phrasebook. A sentence that carries a fact the lead
     typed is dropped when `screen` objects to it (a quoted note may hold a bad draft); the
     pipeline passes the checker's screen, so this module renders and never checks."""
-    book = phrasebook(plan.language, plan.prompts)
-    tone = plan.incident.tone or ("formal" if plan.triage.severity == "critical" else "warm")
-    seed = plan.incident.text
-    category = plan.triage.category
-    values: dict[str, str] = {name: plan.value(name) for name in plan.fill_ins}
-    values.update(plan.facts)
-    values["topic"] = book["topic"][category]
-    values["doing"] = book["doing"][category]
+    writer = _Writer(plan, screen)
+    quoted = writer.regret()
+    writer.impact()
+    writer.explanation(quoted)
+    writer.remedy()
+    writer.offer()
+    return writer.email()
 
-    def say(template: str | list[str], key: str) -> str:
-        chosen = _pick(template, seed, key)
-        return chosen.format_map({name: values[name] for name in _fields(chosen)})
 
-    paragraphs: list[Paragraph] = []
+class _Writer:
+    """One email being rendered: the phrasebook, the values its templates may use, and the
+    paragraphs written so far, one method per part of the email."""
 
-    joiner = " " if _spaced(plan.language) else ""
+    def __init__(self, plan: Plan, screen: Screen | None) -> None:
+        self.plan, self.screen = plan, screen
+        self.book = book = phrasebook(plan.language, plan.prompts)
+        self.tone = plan.incident.tone or (
+            "formal" if plan.triage.severity == "critical" else "warm")
+        self.seed = plan.reading.original  # picks among variants, stable per incident
+        self.category = category = plan.triage.category
+        self.values: dict[str, str] = {name: plan.value(name) for name in plan.fill_ins}
+        self.values.update(plan.facts)
+        self.values["topic"] = book["topic"][category]
+        self.values["doing"] = book["doing"][category]
+        self.joiner = " " if _spaced(plan.language) else ""
+        self.paragraphs: list[Paragraph] = []
 
-    def add(step: str, *sentences: str) -> None:
-        text = joiner.join(s for s in sentences if s)
+    def say(self, template: str | list[str], key: str) -> str:
+        chosen = _pick(template, self.seed, key)
+        return chosen.format_map({name: self.values[name] for name in _fields(chosen)})
+
+    def add(self, step: str, *sentences: str) -> None:
+        text = self.joiner.join(s for s in sentences if s)
         if text:
-            paragraphs.append(Paragraph(step=step, text=text))
+            self.paragraphs.append(Paragraph(step=step, text=text))
 
-    def given(name: str, value: str | None, template_key: str) -> str:
+    def given(self, name: str, value: str | None, template_key: str) -> str:
         """A sentence that carries a fact the incident gave; empty if the checker objects to it
         or the guard finds instructions in it (a quoted note may hold a bad draft)."""
         if not value or _has_instructions(value):
             return ""
-        before = values.get(name)
-        values[name] = value
-        sentence = say(book[template_key], template_key)
-        if screen is None or not screen(sentence, plan.language):
+        before = self.values.get(name)
+        self.values[name] = value
+        sentence = self.say(self.book[template_key], template_key)
+        if self.screen is None or not self.screen(sentence, self.plan.language):
             return sentence
         if before is None:
-            del values[name]
+            del self.values[name]
         else:
-            values[name] = before
+            self.values[name] = before
         return ""
 
-    quoted = _incident_words(plan)
-    incident_line = given("incident", quoted, "incident_line")
-    if not incident_line:
-        quoted = None
-    order = _order_id(plan)
-    order_line = "" if order and quoted and order in quoted else given(
-        "order", order, "order_line")
-    add("regret", say(book["regret"][tone], "regret"), incident_line, order_line)
+    def regret(self) -> str | None:
+        """The apology, with the incident's own words when they may be quoted; returns them."""
+        book, plan = self.book, self.plan
+        quoted = _incident_words(plan)
+        incident_line = self.given("incident", quoted, "incident_line")
+        if not incident_line:
+            quoted = None
+        order = _order_id(plan)
+        order_line = "" if order and quoted and order in quoted else self.given(
+            "order", order, "order_line")
+        self.add("regret", self.say(book["regret"][self.tone], "regret"), incident_line,
+                 order_line)
+        return quoted
 
-    loss = plan.incident.loss
-    impact = [say(book["impact"][category], "impact")]
-    if loss is not None:
-        impact.append(say(book["impact"]["money" if loss.is_money else "time"], "impact_loss"))
-    add("impact", *impact)
+    def impact(self) -> None:
+        loss = self.plan.incident.loss
+        impact = [self.say(self.book["impact"][self.category], "impact")]
+        if loss is not None:
+            impact.append(self.say(self.book["impact"]["money" if loss.is_money else "time"],
+                                   "impact_loss"))
+        self.add("impact", *impact)
 
-    explanation = [say(book["explanation"], "explanation")]
-    notes = _scope_notes(plan, quoted)
-    sep = LANGUAGES[plan.language].clause_join
-    if category in ("outage", "data_loss", "security_breach") or "scope" in plan.facts:
-        if "scope" not in plan.facts and notes:
-            explanation.append(given("scope", sep.join(notes), "scope")
-                               or say(book["scope"], "scope"))
-            notes = []
-        else:
-            explanation.append(say(book["scope"], "scope"))
-    explanation.append(given("not_affected", plan.extras.get("not_affected"), "not_affected"))
-    if notes:
-        explanation.append(given("note", sep.join(notes), "clarify"))
-    add("explanation", *explanation)
-    add("responsibility", say(book["responsibility"][tone], "responsibility"))
+    def explanation(self, quoted: str | None) -> None:
+        """What happened and what it touched, then whose fault it was."""
+        book, plan, say, given = self.book, self.plan, self.say, self.given
+        explanation = [say(book["explanation"], "explanation")]
+        notes = _scope_notes(plan, quoted)
+        sep = LANGUAGES[plan.language].clause_join
+        if self.category in ("outage", "data_loss", "security_breach") or "scope" in plan.facts:
+            if "scope" not in plan.facts and notes:
+                explanation.append(given("scope", sep.join(notes), "scope")
+                                   or say(book["scope"], "scope"))
+                notes = []
+            else:
+                explanation.append(say(book["scope"], "scope"))
+        explanation.append(given("not_affected", plan.extras.get("not_affected"), "not_affected"))
+        if notes:
+            explanation.append(given("note", sep.join(notes), "clarify"))
+        self.add("explanation", *explanation)
+        self.add("responsibility", say(book["responsibility"][self.tone], "responsibility"))
 
-    remedy = [say(book["remedy"][plan.triage.stage], "remedy")]
-    remedy.append(given("tried", plan.extras.get("tried"), "tried"))
-    remedy.append(say(book["prevention"], "prevention"))
-    if category == "security_breach":
-        remedy.append(say(book["security_advice"], "security_advice"))
-    for link in ("postmortem", "status_page", "more_info"):
-        remedy.append(given(link, plan.extras.get(link), link))
-    add("remedy", *remedy)
+    def remedy(self) -> None:
+        book, plan, say = self.book, self.plan, self.say
+        remedy = [say(book["remedy"][plan.triage.stage], "remedy")]
+        remedy.append(self.given("tried", plan.extras.get("tried"), "tried"))
+        remedy.append(say(book["prevention"], "prevention"))
+        if self.category == "security_breach":
+            remedy.append(say(book["security_advice"], "security_advice"))
+        for link in ("postmortem", "status_page", "more_info"):
+            remedy.append(self.given(link, plan.extras.get(link), link))
+        self.add("remedy", *remedy)
 
-    comp = plan.compensation
-    offer: list[str] = []
-    if comp.offers_something:
-        offer.append(say(book["compensation"][comp.type], "compensation"))
-        if comp.capped:
-            offer.append(say(book["capped"], "capped"))
-        if comp.delight:
-            offer.append(say(book["delight"], "delight"))
-    if comp.humour_allowed:
-        offer.append(say(book["humour"], "humour"))
-    if comp.offers_something:
-        offer.append(say(book["door_open"], "door_open"))
-    add("compensation", *offer)
-    add("closing", say(book["closing"][tone], "closing"))
+    def offer(self) -> None:
+        book, say, comp = self.book, self.say, self.plan.compensation
+        offer: list[str] = []
+        if comp.offers_something:
+            offer.append(say(book["compensation"][comp.type], "compensation"))
+            if comp.capped:
+                offer.append(say(book["capped"], "capped"))
+            if comp.delight:
+                offer.append(say(book["delight"], "delight"))
+        if comp.humour_allowed:
+            offer.append(say(book["humour"], "humour"))
+        if comp.offers_something:
+            offer.append(say(book["door_open"], "door_open"))
+        self.add("compensation", *offer)
+        self.add("closing", say(book["closing"][self.tone], "closing"))
 
-    # A known customer is greeted by name on any channel; a mailing to many greets everyone.
-    named = bool(plan.incident.customer) or plan.incident.channel in (None, "reply")
-    greeting = say(book["greeting"]["named" if named else "everyone"][tone], "greeting")
-    sign_off = "\n".join([
-        say(book["signoff"][tone], "signoff"), values["sender"], values["company"],
-    ])
-    subject = say(book["subject"][category], "subject")
-    email = EmailOut(
-        subject=subject, greeting=greeting, paragraphs=paragraphs, sign_off=sign_off,
-        fill_ins=[],
-    )
-    email.fill_ins = fill_ins_in(email.text())
-    return email
+    def email(self) -> EmailOut:
+        """The paragraphs framed by greeting, sign-off and subject."""
+        book, say, tone, incident = self.book, self.say, self.tone, self.plan.incident
+        # A known customer is greeted by name on any channel; a mailing to many greets everyone.
+        named = bool(incident.customer) or incident.channel in (None, "reply")
+        greeting = say(book["greeting"]["named" if named else "everyone"][tone], "greeting")
+        sign_off = "\n".join([
+            say(book["signoff"][tone], "signoff"), self.values["sender"], self.values["company"],
+        ])
+        subject = say(book["subject"][self.category], "subject")
+        email = EmailOut(
+            subject=subject, greeting=greeting, paragraphs=self.paragraphs, sign_off=sign_off,
+            fill_ins=[],
+        )
+        email.fill_ins = fill_ins_in(email.text())
+        return email
 
 
 def fill_ins_in(text: str) -> list[str]:

@@ -20,6 +20,7 @@ from composer.errors import ComposerError
 from composer.language.money import Quantity, format_money, format_number
 from composer.language.packs import languages_dir
 from composer.understand.incident import Incident
+from composer.understand.reading import Reading
 from composer.understand.triage import Triage
 
 # Facts a phrasebook template may use; each is either known or a visible fill-in.
@@ -109,8 +110,7 @@ class PlanStep:
 class Plan:
     """Everything a draft must say, and everything it must not invent."""
 
-    incident: Incident
-    triage: Triage
+    reading: Reading
     compensation: CompensationPlan
     steps: list[PlanStep]
     facts: dict[str, str]
@@ -118,6 +118,15 @@ class Plan:
     cards: list[str]
     prompts: Path | None = None  # a prompt variant's directory; None: the shipped prompts
     extras: dict[str, str] = field(default_factory=dict)  # free facts by role (FREE_FACT_ROLES)
+
+    @property
+    def incident(self) -> Incident:
+        """The facts as given (tone, channel, loss, customer…); the text is the Reading's."""
+        return self.reading.incident
+
+    @property
+    def triage(self) -> Triage:
+        return self.reading.triage
 
     @property
     def language(self) -> str:
@@ -148,9 +157,10 @@ class Plan:
 
 
 def build_plan(
-    incident: Incident, triage: Triage, compensation: CompensationPlan, cards: list[str],
+    reading: Reading, compensation: CompensationPlan, cards: list[str],
     prompts: Path | None = None,
 ) -> Plan:
+    incident, triage = reading.incident, reading.triage
     book = phrasebook(triage.language, prompts)
     facts: dict[str, str] = {
         key: value for key, value in {
@@ -176,7 +186,7 @@ def build_plan(
     ]
     steps[-1].cards.append("rule.keep-door-open")
     step_cards = [c for step in steps for c in step.cards]
-    return Plan(incident, triage, compensation, steps, facts, fill_ins,
+    return Plan(reading, compensation, steps, facts, fill_ins,
                 list(dict.fromkeys([*cards, *step_cards])), prompts,
                 free_fact_roles(incident.facts))
 

@@ -1,4 +1,5 @@
-"""Reports on eval-suite results: one offline HTML file, a markdown summary, and run-to-run diffs.
+"""Reports on eval-suite results: one offline HTML file and a markdown summary (run-to-run diffs
+are in `composer.evals.compare`).
 
 Everything works on the plain result dict that `compose eval run` produces (and saves with
 `--json OUT`), so a saved run can be reported on or compared later without re-running anything:
@@ -6,9 +7,6 @@ Everything works on the plain result dict that `compose eval run` produces (and 
     result = load_result("run.json")
     Path("report.html").write_text(render_html(result), encoding="utf-8")
     print(render_markdown(result))
-    diff = compare(load_result("before.json"), result)
-    console.print(diff.table())
-    sys.exit(1 if diff.regressions else 0)
 
 The functions tolerate missing keys (older runs, a null gate, error cases without an email): a
 value that is not there shows as "–" rather than failing the report.
@@ -18,7 +16,7 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +25,6 @@ from composer.schema import FILL_IN
 
 STEPS = ("regret", "impact", "explanation", "responsibility", "remedy")
 STATUSES = ("error", "fail", "pass")
-# Latency moves from run to run on the same code; smaller relative changes are reported as "same".
-LATENCY_NOISE = 0.05
-_EPS = 1e-9
 
 
 @dataclass(frozen=True)
@@ -42,7 +37,7 @@ class Metric:
     lower_is_better: bool = False
 
 
-_HEADLINE = (
+HEADLINE = (
     Metric("pass_rate", "pass rate", "rate"),
     Metric("errors", "errors", "count", lower_is_better=True),
     Metric("compensation_appropriate", "compensation appropriate", "rate"),
@@ -78,7 +73,7 @@ def _get(data: Any, key: str) -> Any:
     return data
 
 
-def _value(scorecard: dict[str, Any], metric: Metric) -> float | None:
+def metric_value(scorecard: dict[str, Any], metric: Metric) -> float | None:
     """The metric's number, or None when absent; an unpriced cost is unknown, not free."""
     if metric.key == "cost.usd" and (scorecard.get("cost") or {}).get("priced") is False:
         return None
@@ -86,7 +81,7 @@ def _value(scorecard: dict[str, Any], metric: Metric) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _fmt(value: float | None, kind: str) -> str:
+def fmt_value(value: float | None, kind: str) -> str:
     if value is None:
         return "–"
     if kind == "rate":
@@ -100,7 +95,7 @@ def _fmt(value: float | None, kind: str) -> str:
     return f"{value:.2f}"
 
 
-def _fmt_delta(delta: float | None, kind: str) -> str:
+def fmt_delta(delta: float | None, kind: str) -> str:
     if delta is None:
         return "–"
     sign = "+" if delta > 0 else "−" if delta < 0 else "±"
@@ -116,7 +111,7 @@ def _fmt_delta(delta: float | None, kind: str) -> str:
     return f"{sign}{size:.2f}"
 
 
-def _steps_of(scorecard: dict[str, Any]) -> list[str]:
+def steps_of(scorecard: dict[str, Any]) -> list[str]:
     """Steps in rubric order, then any the scorecard has that this module does not know yet."""
     present = list((scorecard.get("steps") or {}).keys())
     for lang in (scorecard.get("languages") or {}).values():
@@ -124,7 +119,7 @@ def _steps_of(scorecard: dict[str, Any]) -> list[str]:
     return [s for s in STEPS if s in present] + [s for s in present if s not in STEPS]
 
 
-def _languages_of(scorecard: dict[str, Any]) -> list[str]:
+def languages_of(scorecard: dict[str, Any]) -> list[str]:
     """Languages in the scorecard's own order (the suite lists supported languages first)."""
     return list((scorecard.get("languages") or {}).keys())
 
@@ -164,12 +159,12 @@ def _gate_thresholds(scorecard: dict[str, Any]) -> dict[str, float]:
 def _check_text(check: dict[str, Any]) -> str:
     kind = _kind_for_key(str(check.get("metric", "")))
     threshold, value = check.get("threshold"), check.get("value")
-    return (f"{check.get('metric')} {check.get('op', '')} {_fmt(threshold, kind)} "
-            f"(got {_fmt(value, kind) if isinstance(value, (int, float)) else '–'})")
+    return (f"{check.get('metric')} {check.get('op', '')} {fmt_value(threshold, kind)} "
+            f"(got {fmt_value(value, kind) if isinstance(value, (int, float)) else '–'})")
 
 
 def _kind_for_key(key: str) -> str:
-    for metric in _HEADLINE:
+    for metric in HEADLINE:
         if metric.key == key:
             return metric.kind
     if key in ("passed", "cases", "errors"):
@@ -328,7 +323,7 @@ def _bar_chart(rows: list[tuple[str, float | None, str, float | None]], title: s
             parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y - 3}" y2="{y + 21}" '
                          'stroke="#1d2330" stroke-width="1.5" stroke-dasharray="3 2"/>')
         parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + 13}" font-weight="600">'
-                     f'{_e(_fmt(value, "rate"))}</text></g>')
+                     f'{_e(fmt_value(value, "rate"))}</text></g>')
     # axis ticks at 0/50/100%
     axis_y = len(rows) * row_h + 16
     for frac in (0, 0.5, 1.0):
@@ -349,34 +344,35 @@ def _card(label: str, value: str, sub: str = "", hero: bool = False) -> str:
 
 def _html_cards(sc: dict[str, Any]) -> str:
     def v(key: str) -> float | None:
-        return _value(sc, next(m for m in _HEADLINE if m.key == key))
+        return metric_value(sc, next(m for m in HEADLINE if m.key == key))
 
     cost = sc.get("cost") or {}
     triage = sc.get("triage") or {}
-    triage_sub = " · ".join(f"{k} {_fmt(triage.get(k), 'rate')}" for k in
+    triage_sub = " · ".join(f"{k} {fmt_value(triage.get(k), 'rate')}" for k in
                             ("apologize", "category", "severity") if k in triage)
     if cost.get("priced") is False:
         cost_value, cost_sub = "not priced", _e(cost.get("model") or "")
     else:
-        cost_value = _fmt(v("cost.usd"), "usd")
+        cost_value = fmt_value(v("cost.usd"), "usd")
         cost_sub = _e(f"${cost.get('price_in_per_1m', 0)}/${cost.get('price_out_per_1m', 0)} per 1M"
                       if cost else "")
     cards = [
-        _card("pass rate", _fmt(v("pass_rate"), "rate"),
+        _card("pass rate", fmt_value(v("pass_rate"), "rate"),
               _e(f"{sc.get('passed', '–')} of {sc.get('cases', '–')} cases passed"), hero=True),
-        _card("errors", _fmt(v("errors"), "count"), "cases without a result"),
-        _card("compensation ok", _fmt(v("compensation_appropriate"), "rate"),
+        _card("errors", fmt_value(v("errors"), "count"), "cases without a result"),
+        _card("compensation ok", fmt_value(v("compensation_appropriate"), "rate"),
               "offer fits the loss"),
-        _card("anti-patterns", _fmt(v("anti_pattern_rate"), "rate"),
+        _card("anti-patterns", fmt_value(v("anti_pattern_rate"), "rate"),
               "of drafts (lower is better)"),
-        _card("triage accuracy", _fmt(v("triage_accuracy"), "rate"), _e(triage_sub)),
-        _card("language correct", _fmt(v("language_correct"), "rate"),
+        _card("triage accuracy", fmt_value(v("triage_accuracy"), "rate"), _e(triage_sub)),
+        _card("language correct", fmt_value(v("language_correct"), "rate"),
               "reply in the case language"),
-        _card("fill-ins / draft", _fmt(v("fill_ins_per_draft"), "float"),
+        _card("fill-ins / draft", fmt_value(v("fill_ins_per_draft"), "float"),
               "[[placeholders]] left"),
-        _card("latency p50", _fmt(v("latency_ms.p50"), "ms"),
-              _e(f"p95 {_fmt(v('latency_ms.p95'), 'ms')}")),
-        _card("tokens", f"{_fmt(v('tokens.in'), 'tokens')} / {_fmt(v('tokens.out'), 'tokens')}",
+        _card("latency p50", fmt_value(v("latency_ms.p50"), "ms"),
+              _e(f"p95 {fmt_value(v('latency_ms.p95'), 'ms')}")),
+        _card("tokens",
+              f"{fmt_value(v('tokens.in'), 'tokens')} / {fmt_value(v('tokens.out'), 'tokens')}",
               "in / out"),
         _card("cost", cost_value, cost_sub),
     ]
@@ -398,8 +394,8 @@ def _html_gate(sc: dict[str, Any]) -> str:
     if checks:
         rows = "".join(
             f'<tr><td class="l"><code>{_e(c.get("metric"))}</code></td><td>{_e(c.get("op"))}</td>'
-            f'<td>{_e(_fmt(c.get("threshold"), _kind_for_key(str(c.get("metric")))))}</td>'
-            f'<td>{_e(_fmt(c.get("value"), _kind_for_key(str(c.get("metric")))))}</td>'
+            f'<td>{_e(fmt_value(c.get("threshold"), _kind_for_key(str(c.get("metric")))))}</td>'
+            f'<td>{_e(fmt_value(c.get("value"), _kind_for_key(str(c.get("metric")))))}</td>'
             f'<td>{"✔" if c.get("passed") else "✘"}</td></tr>' for c in checks)
         body += ('<details><summary>all checks</summary><table class="grid" style="width:auto;'
                  'margin-top:6px;background:#fff"><tr><th class="l">metric</th><th>op</th>'
@@ -410,9 +406,9 @@ def _html_gate(sc: dict[str, Any]) -> str:
 
 
 def _html_charts(sc: dict[str, Any]) -> str:
-    steps, langs = _steps_of(sc), _languages_of(sc)
+    steps, langs = steps_of(sc), languages_of(sc)
     thresholds = _gate_thresholds(sc)
-    step_rows = [(s, _get(sc, f"steps.{s}"), f"{s}: {_fmt(_get(sc, f'steps.{s}'), 'rate')} of "
+    step_rows = [(s, _get(sc, f"steps.{s}"), f"{s}: {fmt_value(_get(sc, f'steps.{s}'), 'rate')} of "
                   "cases with an email", thresholds.get(f"steps.{s}")) for s in steps]
     lang_rows = []
     for code in langs:
@@ -434,19 +430,19 @@ def _html_charts(sc: dict[str, Any]) -> str:
         head = "".join(f"<th>{_e(s)}</th>" for s in steps)
         rows = []
         all_cells = "".join(f'<td style="{_heat_style(_get(sc, f"steps.{s}"))}">'
-                            f'{_fmt(_get(sc, f"steps.{s}"), "rate")}</td>' for s in steps)
+                            f'{fmt_value(_get(sc, f"steps.{s}"), "rate")}</td>' for s in steps)
         rows.append(f'<tr class="all"><td class="l">all</td><td>{_e(sc.get("cases", "–"))}</td>'
                     f'<td style="{_heat_style(_get(sc, "pass_rate"))}">'
-                    f'{_fmt(_get(sc, "pass_rate"), "rate")}</td>{all_cells}</tr>')
+                    f'{fmt_value(_get(sc, "pass_rate"), "rate")}</td>{all_cells}</tr>')
         for code in langs:
             info = sc["languages"][code] or {}
             cells = "".join(
                 f'<td style="{_heat_style(_get(info, f"steps.{s}"))}">'
-                f'{_fmt(_get(info, f"steps.{s}"), "rate")}</td>' for s in steps)
+                f'{fmt_value(_get(info, f"steps.{s}"), "rate")}</td>' for s in steps)
             rows.append(f'<tr><td class="l">{_e(_lang_label(code))}</td>'
                         f'<td>{_e(info.get("cases", "–"))}</td>'
                         f'<td style="{_heat_style(info.get("pass_rate"))}">'
-                        f'{_fmt(info.get("pass_rate"), "rate")}</td>{cells}</tr>')
+                        f'{fmt_value(info.get("pass_rate"), "rate")}</td>{cells}</tr>')
         charts += ('<div class="matrix" style="margin-top:16px"><h3>Step × language</h3>'
                    '<table class="grid"><tr><th class="l">language</th><th>cases</th>'
                    f'<th>pass rate</th>{head}</tr>{"".join(rows)}</table></div>')
@@ -468,6 +464,7 @@ def _list(items: list[Any], bad: bool = False) -> str:
 
 
 def _html_case(case: dict[str, Any]) -> str:
+    """Long because it is one HTML template written out, section by section."""
     status = str(case.get("status") or "error")
     triage = case.get("triage") or {}
     failures = list(case.get("failures") or [])
@@ -512,7 +509,7 @@ def _html_case(case: dict[str, Any]) -> str:
         "compensation": comp.get("summary") or _compensation_text(case),
         "verdict": f"{verdict.replace('_', ' ')}" + (f" · score {score}" if score is not None
                                                       else ""),
-        "latency": _fmt(case.get("latency_ms"), "ms"),
+        "latency": fmt_value(case.get("latency_ms"), "ms"),
         "tokens": f"{case.get('tokens_in') or 0:,} in / {case.get('tokens_out') or 0:,} out",
         "backend": " / ".join(str(case[k]) for k in ("backend", "model") if case.get(k)) or "–",
         "source": case.get("source") or "–",
@@ -594,13 +591,15 @@ def render_html(result: dict[str, Any], title: str = "Apology composer · eval r
 # ----------------------------------------------------------------------------- markdown
 
 
-def _md(value: Any) -> str:
+def md_cell(value: Any) -> str:
     """A table-safe cell: one line, pipes escaped."""
     return " ".join(str(value).split()).replace("|", "\\|")
 
 
 def render_markdown(result: dict[str, Any], max_cases: int = 20) -> str:
-    """A compact summary for CI logs and PR comments: numbers, tables, gate and what failed."""
+    """A compact summary for CI logs and PR comments: numbers, tables, gate and what failed.
+
+    Long because it is one Markdown template written out, section by section."""
     run = result.get("run") or {}
     sc = result.get("scorecard") or {}
     cases = list(result.get("cases") or [])
@@ -615,32 +614,32 @@ def render_markdown(result: dict[str, Any], max_cases: int = 20) -> str:
         "",
         f"{sc.get('cases', len(cases))} cases · {sc.get('passed', '–')} passed · "
         f"{sc.get('errors', 0)} error{'' if sc.get('errors') == 1 else 's'} · "
-        f"pass rate **{_fmt(_get(sc, 'pass_rate'), 'rate')}** · "
+        f"pass rate **{fmt_value(_get(sc, 'pass_rate'), 'rate')}** · "
         f"gate {gate_text}{elapsed}"
         + (f" · {run['started']}" if run.get("started") else ""),
         "",
         "| metric | value |",
         "|---|---:|",
     ]
-    for metric in _HEADLINE:
-        value = _value(sc, metric)
+    for metric in HEADLINE:
+        value = metric_value(sc, metric)
         if metric.key == "cost.usd" and (sc.get("cost") or {}).get("priced") is False:
             lines.append("| cost (USD) | not priced |")
         elif value is not None:
-            lines.append(f"| {metric.label} | {_fmt(value, metric.kind)} |")
-    steps, langs = _steps_of(sc), _languages_of(sc)
+            lines.append(f"| {metric.label} | {fmt_value(value, metric.kind)} |")
+    steps, langs = steps_of(sc), languages_of(sc)
     if steps or langs:
         lang_info = {code: sc["languages"][code] or {} for code in langs}
         lines += ["", "| | all | " + " | ".join(langs) + " |",
                   "|---|---:|" + "---:|" * len(langs)]
         lines.append(f"| cases | {sc.get('cases', '–')} | "
                      + " | ".join(str(lang_info[c].get("cases", "–")) for c in langs) + " |")
-        lines.append(f"| **pass rate** | **{_fmt(_get(sc, 'pass_rate'), 'rate')}** | "
-                     + " | ".join(_fmt(lang_info[c].get("pass_rate"), "rate") for c in langs)
+        lines.append(f"| **pass rate** | **{fmt_value(_get(sc, 'pass_rate'), 'rate')}** | "
+                     + " | ".join(fmt_value(lang_info[c].get("pass_rate"), "rate") for c in langs)
                      + " |")
         for step in steps:
-            lines.append(f"| {step} | {_fmt(_get(sc, f'steps.{step}'), 'rate')} | "
-                         + " | ".join(_fmt(_get(lang_info[c], f"steps.{step}"), "rate")
+            lines.append(f"| {step} | {fmt_value(_get(sc, f'steps.{step}'), 'rate')} | "
+                         + " | ".join(fmt_value(_get(lang_info[c], f"steps.{step}"), "rate")
                                       for c in langs) + " |")
     checks = _gate_checks(sc)
     if checks:
@@ -648,9 +647,9 @@ def render_markdown(result: dict[str, Any], max_cases: int = 20) -> str:
                   "|---|---|---:|---:|"]
         for c in checks:
             kind = _kind_for_key(str(c.get("metric")))
-            lines.append(f"| {'✅' if c.get('passed') else '❌'} | `{_md(c.get('metric'))}` | "
-                         f"{_md(c.get('op', ''))} {_fmt(c.get('threshold'), kind)} | "
-                         f"{_fmt(c.get('value'), kind)} |")
+            lines.append(f"| {'✅' if c.get('passed') else '❌'} | `{md_cell(c.get('metric'))}` | "
+                         f"{md_cell(c.get('op', ''))} {fmt_value(c.get('threshold'), kind)} | "
+                         f"{fmt_value(c.get('value'), kind)} |")
     bad = sorted((c for c in cases if c.get("status") in ("fail", "error")), key=_case_sort_key)
     if bad:
         lines += ["", f"**Failing cases ({len(bad)})**", ""]
@@ -663,303 +662,9 @@ def render_markdown(result: dict[str, Any], max_cases: int = 20) -> str:
                 if len(failures) > 2:
                     why += f" (+{len(failures) - 2} more)"
             lines.append(f"- **{case.get('status')}** `{case.get('id')}` "
-                         f"({case.get('language') or '?'}): {_md(why)}")
+                         f"({case.get('language') or '?'}): {md_cell(why)}")
         if len(bad) > max_cases:
             lines.append(f"- … and {len(bad) - max_cases} more")
     elif cases:
         lines += ["", "All cases passed."]
     return "\n".join(lines) + "\n"
-
-
-# ----------------------------------------------------------------------------- compare
-
-
-@dataclass
-class MetricDelta:
-    """One scorecard number in both runs; `direction` already accounts for lower-is-better."""
-
-    key: str
-    label: str
-    kind: str
-    a: float | None
-    b: float | None
-    delta: float | None
-    direction: str  # better | worse | same | n/a
-    lower_is_better: bool = False
-
-    def formatted(self) -> tuple[str, str, str]:
-        """(A, B, delta) as display strings."""
-        return _fmt(self.a, self.kind), _fmt(self.b, self.kind), _fmt_delta(self.delta, self.kind)
-
-
-@dataclass
-class CaseChange:
-    """A case whose outcome differs between the runs, or that only one run has."""
-
-    id: str
-    change: str  # worse | better | changed | only_a | only_b
-    status_a: str | None
-    status_b: str | None
-    language: str | None = None
-    score_a: int | None = None
-    score_b: int | None = None
-    verdict_a: str | None = None
-    verdict_b: str | None = None
-    failures_added: list[str] = field(default_factory=list)
-    failures_removed: list[str] = field(default_factory=list)
-    error_b: str | None = None
-
-    def describe(self) -> str:
-        """One line: what moved, for logs and the markdown list."""
-        parts: list[str] = []
-        if self.change in ("only_a", "only_b"):
-            status = self.status_a if self.change == "only_a" else self.status_b
-            return f"only in {'A' if self.change == 'only_a' else 'B'} ({status})"
-        if self.status_a != self.status_b:
-            parts.append(f"{self.status_a} → {self.status_b}")
-        if self.score_a != self.score_b and (self.score_a is not None or self.score_b is not None):
-            parts.append(f"score {_s(self.score_a)} → {_s(self.score_b)}")
-        if self.verdict_a != self.verdict_b and self.verdict_a and self.verdict_b:
-            parts.append(f"verdict {self.verdict_a} → {self.verdict_b}")
-        if self.error_b:
-            parts.append(f"error: {self.error_b}")
-        parts += [f"+ {f}" for f in self.failures_added]
-        parts += [f"− {f}" for f in self.failures_removed]
-        return "; ".join(parts)
-
-
-def _s(value: Any) -> str:
-    return "–" if value is None else str(value)
-
-
-_CHANGE_ORDER = ("worse", "better", "changed", "only_a", "only_b")
-_CHANGE_TITLES = {
-    "worse": "Worse (passed in A, not in B)", "better": "Better (passed in B, not in A)",
-    "changed": "Changed", "only_a": "Only in A", "only_b": "Only in B",
-}
-
-
-@dataclass
-class Comparison:
-    """Run A (before) against run B (after): scorecard deltas and the cases that moved."""
-
-    run_a: dict[str, Any]
-    run_b: dict[str, Any]
-    metrics: list[MetricDelta]
-    cases: list[CaseChange]
-    unchanged: int = 0
-
-    def _ids(self, change: str) -> list[str]:
-        return [c.id for c in self.cases if c.change == change]
-
-    @property
-    def regressions(self) -> list[str]:
-        """Case ids that passed in A and fail or error in B: what a CI script should fail on."""
-        return self._ids("worse")
-
-    @property
-    def improvements(self) -> list[str]:
-        return self._ids("better")
-
-    @property
-    def only_in_a(self) -> list[str]:
-        return self._ids("only_a")
-
-    @property
-    def only_in_b(self) -> list[str]:
-        return self._ids("only_b")
-
-    @property
-    def worse_metrics(self) -> list[str]:
-        return [m.key for m in self.metrics if m.direction == "worse"]
-
-    @property
-    def better_metrics(self) -> list[str]:
-        return [m.key for m in self.metrics if m.direction == "better"]
-
-    def metric(self, key: str) -> MetricDelta | None:
-        return next((m for m in self.metrics if m.key == key), None)
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready: everything plus the id lists, so scripts need not filter themselves."""
-        return {
-            "a": self.run_a, "b": self.run_b,
-            "metrics": [asdict(m) for m in self.metrics],
-            "cases": [asdict(c) for c in self.cases],
-            "regressions": self.regressions, "improvements": self.improvements,
-            "only_in_a": self.only_in_a, "only_in_b": self.only_in_b,
-            "unchanged": self.unchanged,
-        }
-
-    def _run_label(self, run: dict[str, Any]) -> str:
-        name = " / ".join(str(run[k]) for k in ("backend", "model") if run.get(k)) or "run"
-        extra = ", ".join(str(run[k]) for k in ("started", "prompts") if run.get(k))
-        return f"{name} ({extra})" if extra else name
-
-    def markdown(self, max_cases: int = 30, moved_metrics_only: bool = False) -> str:
-        """A summary for PR comments: metric table with ▲/▼, then the moved cases by kind.
-
-        `moved_metrics_only` drops the metrics that stayed the same, for a shorter comment.
-        """
-        marks = {"better": "▲ better", "worse": "▼ worse", "same": "", "n/a": ""}
-        lines = [
-            "## Eval comparison",
-            "",
-            f"A: {self._run_label(self.run_a)}  ",
-            f"B: {self._run_label(self.run_b)}",
-            "",
-            f"{len(self.regressions)} worse · {len(self.improvements)} better · "
-            f"{len(self._ids('changed'))} changed · {len(self.only_in_a)} only in A · "
-            f"{len(self.only_in_b)} only in B · {self.unchanged} unchanged",
-            "",
-            "| metric | A | B | Δ | |",
-            "|---|---:|---:|---:|---|",
-        ]
-        for m in self.metrics:
-            if moved_metrics_only and m.direction in ("same", "n/a") and not m.delta:
-                continue
-            a, b, d = m.formatted()
-            lines.append(f"| {m.label} | {a} | {b} | {d} | {marks[m.direction]} |")
-        for change in _CHANGE_ORDER:
-            moved = [c for c in self.cases if c.change == change]
-            if not moved:
-                continue
-            lines += ["", f"**{_CHANGE_TITLES[change]}: {len(moved)}**", ""]
-            for c in moved[:max_cases]:
-                lines.append(f"- `{c.id}` ({c.language or '?'}): {_md(c.describe())}")
-            if len(moved) > max_cases:
-                lines.append(f"- … and {len(moved) - max_cases} more")
-        return "\n".join(lines) + "\n"
-
-    def _repr_markdown_(self) -> str:
-        """Jupyter shows a comparison as its markdown summary."""
-        return self.markdown()
-
-    def table(self) -> Any:
-        """A rich renderable (a Group of two tables) for `compose eval compare` in a terminal."""
-        from rich.console import Group
-        from rich.markup import escape
-        from rich.table import Table
-        from rich.text import Text
-
-        styles = {"better": "green", "worse": "red", "same": "dim", "n/a": "dim"}
-        marks = {"better": "▲", "worse": "▼", "same": "", "n/a": ""}
-        header = Text.assemble(
-            ("A ", "bold"), self._run_label(self.run_a), "\n", ("B ", "bold"),
-            self._run_label(self.run_b),
-        )
-        metrics = Table(show_header=True, header_style="bold", title="scorecard",
-                        title_justify="left")
-        metrics.add_column("metric")
-        metrics.add_column("A", justify="right")
-        metrics.add_column("B", justify="right")
-        metrics.add_column("Δ", justify="right")
-        metrics.add_column("")
-        for m in self.metrics:
-            a, b, d = m.formatted()
-            style = styles[m.direction]
-            word = m.direction if marks[m.direction] else ""
-            metrics.add_row(escape(m.label), a, b, f"[{style}]{escape(d)}[/]",
-                            f"[{style}]{marks[m.direction]} {word}[/]")
-        parts: list[Any] = [header, metrics]
-        summary = (f"{len(self.regressions)} worse · {len(self.improvements)} better · "
-                   f"{len(self._ids('changed'))} changed · {len(self.only_in_a)} only in A · "
-                   f"{len(self.only_in_b)} only in B · {self.unchanged} unchanged")
-        if self.cases:
-            cases = Table(show_header=True, header_style="bold", title="cases",
-                          title_justify="left")
-            cases.add_column("case")
-            cases.add_column("")
-            cases.add_column("what moved")
-            case_styles = {"worse": "red", "better": "green", "changed": "yellow",
-                           "only_a": "cyan", "only_b": "cyan"}
-            for change in _CHANGE_ORDER:
-                for c in (c for c in self.cases if c.change == change):
-                    cases.add_row(escape(c.id), f"[{case_styles[change]}]{change}[/]",
-                                  escape(c.describe()))
-            parts.append(cases)
-        parts.append(Text(summary, style="bold red" if self.regressions else "bold"))
-        return Group(*parts)
-
-
-def _metrics_for(sa: dict[str, Any], sb: dict[str, Any]) -> list[Metric]:
-    """Headline numbers, then every step and every language seen in either run."""
-    steps = _steps_of(sa) + [s for s in _steps_of(sb) if s not in _steps_of(sa)]
-    langs = _languages_of(sa) + [c for c in _languages_of(sb) if c not in _languages_of(sa)]
-    head = list(_HEADLINE)
-    return (head[:2]
-            + [Metric(f"steps.{s}", f"step: {s}", "rate") for s in steps]
-            + [Metric(f"languages.{c}.pass_rate", f"language: {c}", "rate") for c in langs]
-            + head[2:])
-
-
-def _direction(metric: Metric, a: float | None, b: float | None) -> str:
-    if a is None or b is None:
-        return "n/a"
-    delta = b - a
-    noise = abs(a) * LATENCY_NOISE if metric.kind == "ms" else _EPS
-    if abs(delta) <= noise:
-        return "same"
-    return "better" if (delta < 0) == metric.lower_is_better else "worse"
-
-
-def _compare_case(ca: dict[str, Any], cb: dict[str, Any]) -> CaseChange | None:
-    sa, sb = ca.get("status"), cb.get("status")
-    fa, fb = list(ca.get("failures") or []), list(cb.get("failures") or [])
-    added = [f for f in fb if f not in fa]
-    removed = [f for f in fa if f not in fb]
-    if sa == "pass" and sb != "pass":
-        change = "worse"
-    elif sa != "pass" and sb == "pass":
-        change = "better"
-    elif (sa != sb or added or removed or ca.get("score") != cb.get("score")
-          or ca.get("verdict") != cb.get("verdict")):
-        change = "changed"  # includes fail ↔ error: not a new regression, but worth a look
-    else:
-        return None
-    return CaseChange(
-        id=str(cb.get("id")), change=change, status_a=sa, status_b=sb,
-        language=cb.get("language") or ca.get("language"),
-        score_a=ca.get("score"), score_b=cb.get("score"),
-        verdict_a=ca.get("verdict"), verdict_b=cb.get("verdict"),
-        failures_added=added, failures_removed=removed,
-        error_b=cb.get("error") if sb == "error" and sa != "error" else None,
-    )
-
-
-def compare(a: dict[str, Any], b: dict[str, Any]) -> Comparison:
-    """Compare run A (the baseline) with run B: which numbers and which cases moved, and which way.
-
-    A case is "worse" when it passed in A and fails or errors in B, "better" the other way round,
-    and "changed" when its status (fail ↔ error), failures, score or verdict differ otherwise.
-    """
-    sa, sb = a.get("scorecard") or {}, b.get("scorecard") or {}
-    metrics = []
-    for metric in _metrics_for(sa, sb):
-        va, vb = _value(sa, metric), _value(sb, metric)
-        delta = vb - va if va is not None and vb is not None else None
-        metrics.append(MetricDelta(metric.key, metric.label, metric.kind, va, vb, delta,
-                                   _direction(metric, va, vb), metric.lower_is_better))
-    cases_a = {str(c.get("id")): c for c in a.get("cases") or []}
-    cases_b = {str(c.get("id")): c for c in b.get("cases") or []}
-    changes: list[CaseChange] = []
-    unchanged = 0
-    for cid, cb in cases_b.items():
-        if cid not in cases_a:
-            changes.append(CaseChange(id=cid, change="only_b", status_a=None,
-                                      status_b=cb.get("status"), language=cb.get("language"),
-                                      score_b=cb.get("score"), verdict_b=cb.get("verdict")))
-            continue
-        moved = _compare_case(cases_a[cid], cb)
-        if moved is None:
-            unchanged += 1
-        else:
-            changes.append(moved)
-    for cid, ca in cases_a.items():
-        if cid not in cases_b:
-            changes.append(CaseChange(id=cid, change="only_a", status_a=ca.get("status"),
-                                      status_b=None, language=ca.get("language"),
-                                      score_a=ca.get("score"), verdict_a=ca.get("verdict")))
-    changes.sort(key=lambda c: _CHANGE_ORDER.index(c.change))
-    return Comparison(run_a=dict(a.get("run") or {}), run_b=dict(b.get("run") or {}),
-                      metrics=metrics, cases=changes, unchanged=unchanged)

