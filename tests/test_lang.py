@@ -29,3 +29,34 @@ def test_text_without_letters_has_no_language():
 
 def test_french_is_recognised_as_unsupported():
     assert not is_supported(detect_language("Nous sommes désolés pour cette erreur"))
+
+
+@pytest.mark.parametrize(
+    ("title", "lang"),
+    [
+        ("Pacco in ritardo di 2 giorni.", "it"),
+        ("Doppio addebito", "it"),
+        ("IBAN sbagliato", "it"),
+        ("Newsletter inviata due volte", "it"),
+        ("Cobro duplicado", "es"),
+        ("Pedido retrasado", "es"),
+        ("Двойное списание", "ru"),
+        ("重复扣款", "zh"),
+        ("Paket zu spät", "de"),
+        ("Double charge", "en"),
+    ],
+)
+def test_short_ticket_titles_are_read_in_their_language(title, lang):
+    """A title of two or three words decides the language the whole email is written in."""
+    assert detect_language(title) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("注文が届きませんでした", "ja"), ("주문이 도착하지 않았습니다", "ko"), ("طلبي لم يصل", "ar"),
+     ("Não recebemos o pedido do cliente", "pt"),
+     ("Le colis est arrivé avec trois jours de retard", "fr")],
+)
+def test_a_language_without_packs_is_named_not_taken_for_another(text, lang):
+    assert detect_language(text) == lang
+    assert not is_supported(lang)

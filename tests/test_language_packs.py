@@ -151,47 +151,12 @@ def test_locales_are_the_old_map():
     assert {code: _locale(code) for code in LANG["locales"]} == LANG["locales"]
 
 
-OLD_WORDSETS = {lang: set(LANG["stopwords"][lang].split()) for lang in LANG["wordsets_order"]}
-
-
-def _old_detect(text: str) -> str | None:
-    """The detector as it was, on the snapshot's tables."""
-    wordsets = OLD_WORDSETS
-    counts = {
-        "ja": len(re.findall(r"[\u3040-\u30ff]", text)),
-        "ko": len(re.findall(r"[\uac00-\ud7af]", text)),
-        "zh": len(re.findall(r"[\u4e00-\u9fff\u3400-\u4dbf]", text)),
-        "ru": len(re.findall(r"[\u0400-\u04ff]", text)),
-        "ar": len(re.findall(r"[\u0600-\u06ff]", text)),
-        "latin": len(re.findall(r"[A-Za-zÀ-ÿ]", text)),
-    }
-    if counts["ja"]:
-        return "ja"
-    script, n = max(counts.items(), key=lambda kv: kv[1])
-    if n == 0:
-        return None
-    if script != "latin":
-        return script
-    low = text.lower()
-    words = re.findall(r"[a-zà-ÿñ']+", low.replace("’", "'"))
-    scores = {lang: sum(w in ws for w in words) for lang, ws in wordsets.items()}
-    for lang, letters in LANG["accent_hints"].items():
-        scores[lang] += 0.5 * sum(low.count(ch) for ch in letters)
-    best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
-    return best if scores[best] > 0 else "en"
-
-
 SCRIPT_SAMPLES = [
     "", "1234 !!", "注文が届きませんでした", "주문이 도착하지 않았습니다", "طلبي لم يصل",
     "Заказ не пришёл", "订单没有送达", "ab 中文 кк", "中中 кк", "кк 中中", "Привет 你好吗",
     "Nous sommes désolés", "Wir haben das Paket nicht erhalten", "Não recebemos o pedido",
     "la la la", "é", "ñ", "xyz",
 ]
-
-
-def test_detection_is_the_old_detection():
-    for text in [*SCRIPT_SAMPLES, *_texts()]:
-        assert detect_language(text) == _old_detect(text), text
 
 
 def _old_wrong_language(text: str, expected: str) -> str | None:

@@ -6,8 +6,10 @@ language is supported, written and checked, when its folder has every pack in `R
 a folder with only `language.yaml` makes a language detected, so callers can say "not supported
 yet" instead of silently treating French as English.
 
-Scripts decide zh and ru outright; Latin-script text is scored by function words and accented
-letters.
+Text is read by py3langid's byte n-gram model, restricted to the languages with a folder
+(`composer/language/langid.py`); a language without the packs wins only clearly, so a short
+Spanish title is not taken for Portuguese. Pinyin and mixed text are read as a whole, not by
+counting scripts.
 """
 
 from __future__ import annotations
@@ -39,9 +41,7 @@ SCRIPTS: dict[str, re.Pattern[str]] = {
     "Latin": _LATIN,
 }
 Script = Literal["Kana", "Hangul", "Han", "Cyrillic", "Arabic", "Latin"]
-_DECISIVE = "Kana"
-_WORD = re.compile(r"[a-zà-ÿñ']+")
-FALLBACK = "en"  # what Latin-script text with no known word is taken for
+FALLBACK = "en"  # the language written in when the incident's is not supported
 
 
 @dataclass(frozen=True, config=ConfigDict(extra="forbid"))
@@ -88,34 +88,27 @@ _WORDSETS = {code: frozenset(lang.detection.words.split()) for code, lang in LAN
              if lang.detection.words.strip()}
 _ACCENT_HINTS = {code: lang.detection.accents for code, lang in LANGUAGES.items()
                  if lang.detection.accents}
-# The language each script other than Latin identifies (the first one, by order, that has it).
-_BY_SCRIPT: dict[str, str] = {}
-for _code, _pack in LANGUAGES.items():
-    if _pack.script != "Latin":
-        _BY_SCRIPT.setdefault(_pack.script, _code)
+# How much more likely, per square root of a byte, a language without the packs must be than the
+# best supported one to be named: 2 keeps "Cobro duplicado" Spanish and still names Portuguese
+# and French sentences (scripts/langid_probe.py).
+UNSUPPORTED_MARGIN = 2.0
 
 
 def detect_language(text: str) -> str | None:
     """Return an ISO 639-1 code for `text`, or None when it has no letters at all."""
-    counts = {script: len(pattern.findall(text)) for script, pattern in SCRIPTS.items()}
-    if counts[_DECISIVE] and _DECISIVE in _BY_SCRIPT:
-        return _BY_SCRIPT[_DECISIVE]
-    script, n = max(((s, c) for s, c in counts.items() if s in _BY_SCRIPT or s == "Latin"),
-                    key=lambda kv: kv[1])
-    if n == 0:
+    if not any(pattern.search(text) for pattern in SCRIPTS.values()):
         return None
-    if script != "Latin":
-        return _BY_SCRIPT[script]
-    return _latin_language(text.lower())
+    from composer.language.langid import rank
 
-
-def _latin_language(text: str) -> str:
-    words = _WORD.findall(text.replace("’", "'"))
-    scores = {lang: sum(w in wordset for w in words) for lang, wordset in _WORDSETS.items()}
-    for lang, letters in _ACCENT_HINTS.items():
-        scores[lang] += 0.5 * sum(text.count(ch) for ch in letters)
-    best = max(scores, key=lambda lang: (scores[lang], lang == FALLBACK))
-    return best if scores[best] > 0 else FALLBACK
+    ranked = rank(text, tuple(LANGUAGES))
+    best, score = ranked[0]
+    if best in SUPPORTED:
+        return best
+    supported = [(code, s) for code, s in ranked if code in SUPPORTED]
+    if not supported:
+        return best
+    gap = (score - supported[0][1]) / max(len(text.encode()), 1) ** 0.5
+    return best if gap > UNSUPPORTED_MARGIN else supported[0][0]
 
 
 def is_supported(lang: str | None) -> bool:
