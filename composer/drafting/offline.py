@@ -15,6 +15,8 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from babel.lists import format_list
+
 from composer.drafting.plan import Plan, phrasebook
 from composer.language.detect import LANGUAGES, SUPPORTED
 from composer.schema import FILL_IN, EmailOut, Paragraph
@@ -56,7 +58,7 @@ def _order_pattern(langs: tuple[str, ...] = SUPPORTED) -> re.Pattern[str]:
     orders = "|".join(words("order_words")) or "(?!)"
     numbers = "|".join(["#", *words("number_abbreviations"), *words("number_words")])
     return re.compile(rf"(?:{orders})\s*(?:{numbers})?\s*[:：]?\s*"
-                      r"([A-Za-z0-9][A-Za-z0-9-]{1,23})", re.IGNORECASE)
+                      r"(?P<id>[A-Za-z0-9][A-Za-z0-9-]{1,23})", re.IGNORECASE)
 
 
 def _spaced(language: str) -> bool:
@@ -182,7 +184,7 @@ def _order_id(plan: Plan) -> str | None:
     if given:
         return given
     for found in _order_pattern().finditer(plan.reading.text):
-        candidate = found.group(1).strip("-")
+        candidate = found.group("id").strip("-")
         if re.search(r"\d", candidate) and len(candidate) >= 3:
             return candidate
     return None
@@ -259,8 +261,18 @@ class _Writer:
         order_line = "" if order and quoted and order in quoted else self.given(
             "order", order, "order_line")
         self.add("regret", self.say(book["regret"][self.tone], "regret"), incident_line,
-                 order_line)
+                 order_line, self.stated(quoted, order_line))
         return quoted
+
+    def stated(self, *already: str | None) -> str:
+        """What the incident states that the words above do not carry yet (all of it, when its
+        note could not be quoted: another language, or instructions in it), for the customer."""
+        said = " ".join(a for a in already if a)
+        items = [s.told for s in self.plan.stated if s.typed not in said and s.told not in said]
+        if not items:
+            return ""
+        self.values["facts"] = format_list(items, locale=LANGUAGES[self.plan.language].locale)
+        return self.say(self.book["facts_line"], "facts_line")
 
     def impact(self) -> None:
         loss = self.plan.incident.loss

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import yaml
 
 from composer.drafting.compensation import CompensationPlan
 from composer.errors import ComposerError
+from composer.language.detect import LANGUAGES
 from composer.language.money import Quantity, format_money, format_number
 from composer.language.packs import languages_dir
 from composer.understand.incident import Incident
@@ -118,6 +120,9 @@ class Plan:
     cards: list[str]
     prompts: Path | None = None  # a prompt variant's directory; None: the shipped prompts
     extras: dict[str, str] = field(default_factory=dict)  # free facts by role (FREE_FACT_ROLES)
+    # What the incident's text states (amounts, durations, dates, ids, products), each written
+    # for the customer in the output language; the writers state them, never the lead's sentence.
+    stated: list[Stated] = field(default_factory=list)
 
     @property
     def incident(self) -> Incident:
@@ -152,6 +157,7 @@ class Plan:
                 **self.facts,
                 **{k: v for k, v in self.incident.facts.items() if k not in self.facts and v},
             },
+            "stated_in_the_incident": [s.told for s in self.stated],
             "fill_ins": self.open_fill_ins(),
         }
 
@@ -170,9 +176,12 @@ def build_plan(
         }.items() if value
     }
     facts.update({k: v for k, v in incident.facts.items() if k in FACT_FIELDS and v})
+    named = reading.facts_of("customer_name")
+    if "customer" not in facts and named:
+        facts["customer"] = named[0].text
     if incident.loss is not None:
-        facts["loss"] = _quantity_text(incident.loss, triage.language, book)
-    amount = (_quantity_text(Quantity(compensation.amount, compensation.unit), triage.language,
+        facts["loss"] = quantity_text(incident.loss, triage.language, book)
+    amount = (quantity_text(Quantity(compensation.amount, compensation.unit), triage.language,
                              book)
               if compensation.amount is not None and compensation.unit else None)
     if amount:
@@ -186,12 +195,59 @@ def build_plan(
     ]
     steps[-1].cards.append("rule.keep-door-open")
     step_cards = [c for step in steps for c in step.cards]
+    extras = free_fact_roles(incident.facts)
     return Plan(reading, compensation, steps, facts, fill_ins,
-                list(dict.fromkeys([*cards, *step_cards])), prompts,
-                free_fact_roles(incident.facts))
+                list(dict.fromkeys([*cards, *step_cards])), prompts, extras,
+                stated_facts(reading, book, [*facts.values(), *extras.values()]))
 
 
-def _quantity_text(quantity: Quantity, lang: str, book: dict[str, Any]) -> str:
+# The kinds of fact the text states that an email repeats to the customer, in this order.
+STATED_KINDS = ("order_id", "invoice_id", "ticket_id", "product", "money", "duration", "date")
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A fact the incident states: as it is told to the customer, and as it was typed."""
+
+    told: str
+    typed: str
+
+
+def stated_facts(reading: Reading, book: dict[str, Any], known: list[str]) -> list[Stated]:
+    """The incident's facts written for the customer: amounts and durations in the output
+    language's locale, dates in its month names, ids and product names as given. A fact the
+    plan already carries (the loss, an order given as a fact) is not repeated."""
+    forms = book.get("fact_forms") or {}
+    lang = reading.language
+    # A product name is a phrase ("annual plan"): repeated only in the language it was typed in.
+    kinds = [k for k in STATED_KINDS if k != "product" or reading.written_in in (None, lang)]
+    out: list[Stated] = []
+    for kind in kinds:
+        for fact in reading.facts_of(kind):
+            value = _fact_text(fact, lang, book)
+            if value is None or kind not in forms or any(value in k for k in known):
+                continue
+            item = Stated(forms[kind].format(value=value), fact.text)
+            if all(item.told != o.told for o in out):
+                out.append(item)
+    return out
+
+
+def _fact_text(fact: Any, lang: str, book: dict[str, Any]) -> str | None:
+    if isinstance(fact.value, Quantity):
+        return quantity_text(fact.value, lang, book)
+    if isinstance(fact.value, date):
+        from babel.dates import format_skeleton
+
+        return format_skeleton("MMMMd", fact.value, locale=LANGUAGES[lang].locale)
+    if fact.kind in ("order_id", "invoice_id", "ticket_id"):
+        return str(fact.value or fact.text)
+    if fact.kind == "product":
+        return fact.text
+    return None
+
+
+def quantity_text(quantity: Quantity, lang: str, book: dict[str, Any]) -> str:
     """Money and time as the customer writes them: `€149`, `2.400 USD`, `3 490 ₽`, `3,5 ore`."""
     if quantity.is_money:
         return format_money(quantity.amount, quantity.unit, lang)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from composer.errors import ComposerError
 from composer.knowledge.cards import (
@@ -58,7 +59,12 @@ class Hit:
 
 
 class Hits(list):
-    """Retrieved cards, best first; renders as a table in Jupyter."""
+    """Retrieved cards, best first; renders as a table in Jupyter. `query_vector` is the query
+    as the embedder `embedder` encoded it, so a later stage (the learned triage) need not embed
+    the text again."""
+
+    query_vector: Any = None
+    embedder: str | None = None
 
     def _repr_markdown_(self) -> str:
         rows = ["| score | id | kind | title | source |", "|---:|---|---|---|---|"]
@@ -171,6 +177,7 @@ class Retriever:
             if card_id in best:  # only cards that passed the filters
                 best[card_id] += LEXICAL_WEIGHT * lexical
         hits = Hits()
+        hits.query_vector, hits.embedder = vector[0], self.embedder
         for card_id, score in sorted(best.items(), key=lambda kv: -kv[1]):
             card = self._cards.get(card_id)
             if card is None:  # an index from other knowledge; open_index rebuilds, so rare

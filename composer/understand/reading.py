@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
-from composer.language.detect import detect_language, is_supported
+from composer.language.detect import FALLBACK, detect_language, is_supported
+from composer.understand.classifier import Prediction, TriageModel
 from composer.understand.facts import Fact, read_facts
 from composer.understand.incident import Incident
 from composer.understand.injection import WARNING as INJECTION_WARNING
@@ -33,6 +35,7 @@ class Reading:
     similar: Sequence[Any] = ()  # the cards retrieved for the text, which the triage weighed
     written_in: str | None = None  # the language the incident is written in, when known
     facts: list[Fact] = field(default_factory=list)  # what the text states, each with its span
+    learned: Prediction | None = None  # the learned model's reading, when it could read
 
     def facts_of(self, *kinds: str) -> list[Fact]:
         return [f for f in self.facts if f.kind in kinds]
@@ -59,7 +62,8 @@ class Reading:
     def as_dict(self) -> dict[str, Any]:
         return {"text": self.text, "instructions_removed": list(self.instructions),
                 "written_in": self.written_in, **self.triage.as_dict(),
-                "facts": [f.as_dict() for f in self.facts]}
+                "facts": [f.as_dict() for f in self.facts],
+                "learned": self.learned.as_dict() if self.learned else None}
 
 
 def understand(incident: Incident, *, language: str | None = None,
@@ -71,7 +75,33 @@ def understand(incident: Incident, *, language: str | None = None,
     if injected:
         cleaned = replace(incident, text=without_instructions(incident.text) or incident.text)
     hits = similar(cleaned.text) if similar is not None else ()
-    decided = triage(cleaned, hits, language)
     written_in = detect_language(cleaned.text)
-    facts = read_facts(cleaned.text, written_in if is_supported(written_in) else decided.language)
-    return Reading(cleaned, incident.text, decided, injected, hits, written_in, facts)
+    facts = read_facts(cleaned.text, written_in if is_supported(written_in)
+                       else language or FALLBACK)
+    learned = _learned(hits)
+    repeats = [f.value for f in facts if f.kind == "recurrence" and isinstance(f.value, int)]
+    if repeats and not cleaned.prior_failures and max(repeats) > 2:
+        # "the third time": two failures before this one (severity and the paradox gate use it);
+        # a "second" is too often the second charge of a double charge to count
+        cleaned = replace(cleaned, prior_failures=max(repeats) - 1)
+    decided = triage(cleaned, hits, language, learned,
+                     money_read=any(f.kind == "money" for f in facts))
+    return Reading(cleaned, incident.text, decided, injected, hits, written_in, facts, learned)
+
+
+def _learned(hits: Any) -> Prediction | None:
+    """The learned model's reading, from the query vector retrieval computed; None when the
+    store uses another embedder than the one the model was trained on."""
+    vector = getattr(hits, "query_vector", None)
+    if vector is None:
+        return None
+    model = shipped_model()
+    if getattr(hits, "embedder", None) != model.encoding["embedder"]:
+        return None
+    return model.predict(vector)
+
+
+@cache
+def shipped_model() -> TriageModel:
+    """The triage model shipped in the package, read once per process."""
+    return TriageModel.load()

@@ -1,13 +1,14 @@
 """Triage: what kind of incident this is, how bad, how far along, and whether to apologize at all.
 
 Rules decide first (phrases per language, specific categories before generic ones, then the facts
-a support lead gave). When no phrase matches, weak words a support lead uses for each category
-(`category_stems` in each language pack) vote, and the retrieved cards (weighted by similarity,
-split among the categories a card covers) only break ties, so an incident worded in a way no rule
-foresaw still lands somewhere sensible. A guess never lands on a trivial category: saying "no
-apology" needs a rule. Everything here is offline. The phrases and words live in the language packs,
-`languages/<code>/understand.yaml` (composer.language.packs); this module holds the rules that
-use them.
+a support lead gave). When no phrase matches, the learned model (`classifier.py`, over the e5
+vector retrieval already computed) reads the incident, and its severity is kept when it is higher
+than the rules' (a person's guardrails apply: money lost is never trivial, exposed data is at least
+high, a typo with no consequence is trivial). Without the model's reading (another embedder),
+weak words a support lead uses for each category (`category_stems`) vote, and the retrieved cards
+only break ties; such a guess never lands on a trivial category. Everything here is offline.
+The phrases and words live in the language packs, `languages/<code>/understand.yaml`; this
+module holds the rules that use them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from decimal import Decimal
 from functools import cache
 
 from composer.language.detect import SUPPORTED, detect_language, not_supported
+from composer.understand.classifier import SEVERITY_ORDER, Prediction, guardrails
 from composer.understand.cues import UnderstandPack, load_cues
 from composer.understand.incident import SEVERITIES, Incident
 
@@ -133,8 +135,10 @@ _ORDER = (
 )
 
 
-def classify(text: str, hits: Sequence = ()) -> tuple[str, str]:
-    """The category and why: the first rule that matches, else a vote of the retrieved cards."""
+def classify(text: str, hits: Sequence = (), learned: Prediction | None = None,
+             ) -> tuple[str, str]:
+    """The category and why: the first rule that matches, else the learned model's reading,
+    else a vote of the incident's words and the retrieved cards."""
     cues = tables()
     for category in _ORDER:
         found = (_promo_slip(text, cues) if category == "promo_code"
@@ -146,7 +150,16 @@ def classify(text: str, hits: Sequence = ()) -> tuple[str, str]:
                     f"category product_bug: the incident says {found.strip()!r}, but "
                     f"{broken.strip()!r} says the app itself is broken, not the code"
                 )
+            if learned is not None and _model_overrules(learned, category):
+                return learned.category, (
+                    f"category {learned.category}: the learned model reads it so "
+                    f"(p={learned.category_p:.2f}) and gives {category}, which "
+                    f"{found.strip()!r} suggested, only p={learned.categories[category]:.2f}")
             return category, f"category {category}: the incident says {found.strip()!r}"
+    if learned is not None:
+        return learned.category, (
+            f"category {learned.category}: no rule matched; the learned model reads it so "
+            f"(p={learned.category_p:.2f})")
     # A guess never lands on a trivial category: "no apology" needs a rule that says so.
     guesses = [c for c in _ORDER if c not in TRIVIAL_CATEGORIES]
     stems = {c: _stems_in(cues[f"stems:{c}"], text) for c in guesses}
@@ -162,6 +175,18 @@ def classify(text: str, hits: Sequence = ()) -> tuple[str, str]:
         ids = ", ".join(h.card.id for h in hits if best in h.card.categories)
         return best, f"category {best}: no rule matched; the closest cards vote for it ({ids})"
     return "product_bug", "category product_bug: no rule matched and no card voted; the default"
+
+
+# A phrase rule stands unless the learned model is this sure of another category and gives the
+# rule's this little ("memory leak" is not a breach). Principle, not fitted: a rule is overruled
+# only when the model all but excludes it.
+OVERRULE_CONFIDENCE = 0.5
+OVERRULE_AT_MOST = 0.05
+
+
+def _model_overrules(learned: Prediction, category: str) -> bool:
+    return (learned.category != category and learned.category_p >= OVERRULE_CONFIDENCE
+            and learned.categories.get(category, 0.0) <= OVERRULE_AT_MOST)
 
 
 def _stems_in(stems: Table, text: str) -> set[str]:
@@ -264,9 +289,13 @@ def output_language(incident: Incident, override: str | None = None) -> tuple[st
     return "en", not_supported(detected)
 
 
-def triage(incident: Incident, hits: Sequence = (), language: str | None = None) -> Triage:
-    """Decide category, severity, stage, language and whether a standalone apology is due."""
-    category, why_category = classify(incident.text, hits)
+def triage(incident: Incident, hits: Sequence = (), language: str | None = None,
+           learned: Prediction | None = None, money_read: bool = False) -> Triage:
+    """Decide category, severity, stage, language and whether a standalone apology is due.
+    `learned` is the model's reading of the text, used where no rule decides; `money_read` says
+    the text states an amount of money (a fact the reader found)."""
+    category, why_category = classify(incident.text, hits, learned)
+    from_model = learned is not None and "the learned model" in why_category
     cues = tables()
     changed = _matches(cues["price_mentioned"], incident.text) if category == "typo" else None
     if changed and _matches(cues["prices_correct"], incident.text):
@@ -278,6 +307,9 @@ def triage(incident: Incident, hits: Sequence = (), language: str | None = None)
             f"that needs a correction ({ADVICE_CARD}, its exception)"
         )
     severity, why_severity = grade(incident, category)
+    if from_model and learned is not None and not incident.severity:
+        severity, why_severity = _with_model_severity(incident, category, learned, severity,
+                                                      why_severity, money_read)
     stage, why_stage = stage_of(incident)
     lang, why_lang = output_language(incident, language)
     reasons = [why_category, *why_severity, why_stage, why_lang]
@@ -295,6 +327,36 @@ def triage(incident: Incident, hits: Sequence = (), language: str | None = None)
         cards.append("rule.when-to-apologize")
     faulty = _matches(cues["faulty_goods"], incident.text) is not None
     return Triage(category, severity, stage, should, lang, advice, reasons, cards, faulty)
+
+
+def _with_model_severity(incident: Incident, category: str, learned: Prediction,
+                         severity: str, reasons: list[str], money_read: bool,
+                         ) -> tuple[str, list[str]]:
+    """The rules' severity, or the model's when it is more likely than not higher (for a trivial
+    category, the model's); then the guardrails a person states."""
+    cues = tables()
+    loss = incident.loss
+    guarded = guardrails(
+        learned,
+        money_lost=(loss is not None and loss.is_money) or money_read
+        or category in ("wrong_payment", "billing_error"),
+        data_exposed=category in ("security_breach", "wrong_recipient")
+        and _matches(cues["sensitive_data"], incident.text) is not None,
+        consequence=_matches(cues["price_mentioned"], incident.text) is not None,
+    )
+    reasons = list(reasons)
+    why = f"the learned model reads it so (p={guarded.severity_p:.2f})"
+    if guarded.reasons:
+        why += "; " + "; ".join(guarded.reasons)
+    if category in TRIVIAL_CATEGORIES and guarded.severity != severity:
+        reasons.append(f"severity {guarded.severity}: {why}")
+        return guarded.severity, reasons
+    level = SEVERITY_ORDER.index(severity)
+    higher = sum(p for name, p in learned.severities.items() if SEVERITY_ORDER.index(name) > level)
+    if SEVERITY_ORDER.index(guarded.severity) > level and higher >= 0.5:
+        reasons.append(f"raised to {guarded.severity}: {why}")
+        return guarded.severity, reasons
+    return severity, reasons
 
 
 NO_APOLOGY_ADVICE: dict[str, str] = {
