@@ -72,3 +72,28 @@ def test_the_email_is_printed_without_hard_wraps(shipped_store):
     result = run(shipped_store, "--incident", "wrong bank account", "--customer", "Ana")
     lines = result.stdout.split("╭")[0].splitlines()
     assert any(len(line) > 100 for line in lines)  # whole paragraphs, ready to paste
+
+
+def test_an_incident_in_a_language_without_packs_warns_and_drafts_in_the_asked_language(
+        shipped_store):
+    result = run(shipped_store, "--incident", "Le colis est arrivé avec trois jours de retard",
+                 "--lang", "it", "--json")
+    assert result.returncode == 0, result.stderr
+    draft = json.loads(result.stdout)
+    assert draft["language"] == "it"
+    warning = next(w for w in draft["warnings"] if "French (fr)" in w)
+    assert "not supported yet" in warning and warning.endswith("the draft is in Italian")
+    assert draft["reading"]["written_in"] == "fr"
+    plain = run(shipped_store, "--incident", "Le colis est arrivé avec trois jours de retard")
+    assert "French (fr) is detected but not supported yet" in plain.stderr
+    assert len([line for line in plain.stderr.splitlines() if "French (fr)" in line]) == 1
+
+
+def test_facts_typed_in_another_language_reach_the_email_in_the_customers(shipped_store):
+    """An English note, an Italian email: the amount, the wait and the order, in Italian."""
+    result = run(shipped_store, "--incident",
+                 "Customer Anna was charged 149 EUR twice on order 55812, waited 5 days",
+                 "--lang", "it", "--json")
+    body = json.loads(result.stdout)["body"]
+    assert "149 €" in body and "5 giorni" in body and "55812" in body
+    assert "charged" not in body and "waited" not in body

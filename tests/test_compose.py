@@ -11,7 +11,7 @@ import pytest
 
 from composer.drafting.plan import phrasebook
 from composer.pipeline import compose
-from composer.understand.incident import parse_loss
+from composer.understand.incident import SEVERITIES, parse_loss
 
 LANGUAGES = ("en", "it", "es", "ru", "zh")
 
@@ -249,3 +249,37 @@ def test_an_injected_line_changes_neither_the_decision_nor_the_check(write):
     assert draft.should_apologize and draft.triage.category == "outage"
     assert draft.report is not None and draft.report.verdict != "no_apology_due"
     assert any("instructions" in w for w in draft.warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "apologize", "at_least"),
+    [
+        # no rule matches these; the learned model reads them
+        ("Tuesday's promo email linked to the spring sale page instead of the summer one for "
+         "about 20 minutes", None, False, None),
+        ("En el correo de bienvenida de hoy el saludo dice 'Estimado Estimado cliente'",
+         "typo", False, None),
+        ("A misconfigured link exposed 1,150 customer invoices to anyone with the URL",
+         "security_breach", True, "high"),
+        # a phrase rule says breach ("leak"); the model all but excludes it
+        ("memory leak in the app server made pages slow for two hours", "product_bug", True,
+         None),
+    ],
+)
+def test_wording_no_rule_foresaw_is_read_by_the_learned_model(write, text, category, apologize,
+                                                              at_least):
+    draft = write(text)
+    assert draft.triage.should_apologize is apologize, draft.triage.reasons
+    if category:
+        assert draft.triage.category == category, draft.triage.reasons
+    if at_least:
+        assert SEVERITIES.index(draft.triage.severity) >= SEVERITIES.index(at_least)
+    assert draft.reading.learned is not None
+    assert any("learned model" in reason for reason in draft.triage.reasons)
+
+
+def test_the_third_time_raises_severity_like_a_prior_failure(write):
+    first = write("il pacco è arrivato in ritardo")
+    third = write("è la terza volta che il pacco arriva in ritardo")
+    assert third.reading.incident.prior_failures == 2
+    assert SEVERITIES.index(third.triage.severity) > SEVERITIES.index(first.triage.severity)

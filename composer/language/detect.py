@@ -115,14 +115,20 @@ def is_supported(lang: str | None) -> bool:
     return lang in SUPPORTED
 
 
+def no_packs(detected: str) -> str:
+    """That `detected` has no packs yet, and, for a language with a folder, what it still needs."""
+    if detected in LANGUAGES:
+        missing = ", ".join(missing_packs(detected))
+        return (f"{LANGUAGE_NAMES[detected]} ({detected}) is detected but not supported yet: add "
+                f"languages/{detected}/{missing} (see README: Add a language)")
+    return f"the incident's language ({detected}) is not supported"
+
+
 def not_supported(detected: str | None) -> str:
     """Why triage writes in the fallback language when the incident's language is `detected`:
     one line, which for a language with a folder says what the folder still needs."""
     if detected in LANGUAGES:
-        missing = ", ".join(missing_packs(detected))
-        return (f"{LANGUAGE_NAMES[detected]} ({detected}) is detected but not supported yet: add "
-                f"languages/{detected}/{missing} (see README: Add a language); writing in "
-                f"{FALLBACK}")
+        return f"{no_packs(detected)}; writing in {FALLBACK}"
     return (f"language {FALLBACK}: the incident's language ({detected or 'unknown'}) is not "
             "supported")
 

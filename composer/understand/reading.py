@@ -13,7 +13,13 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
-from composer.language.detect import FALLBACK, detect_language, is_supported
+from composer.language.detect import (
+    FALLBACK,
+    LANGUAGE_NAMES,
+    detect_language,
+    is_supported,
+    no_packs,
+)
 from composer.understand.classifier import Prediction, TriageModel
 from composer.understand.facts import Fact, read_facts
 from composer.understand.incident import Incident
@@ -55,9 +61,15 @@ class Reading:
 
     @property
     def warnings(self) -> list[str]:
-        if not self.instructions:
-            return []
-        return [f"{INJECTION_WARNING}: {'; '.join(self.instructions)}"]
+        """What a person should know before sending: instructions found in the text, and an
+        incident written in a language the composer has no packs for."""
+        out = []
+        if self.instructions:
+            out.append(f"{INJECTION_WARNING}: {'; '.join(self.instructions)}")
+        if self.written_in is not None and not is_supported(self.written_in):
+            out.append(f"{no_packs(self.written_in)}; the draft is in "
+                       f"{LANGUAGE_NAMES.get(self.language, self.language)}")
+        return out
 
     def as_dict(self) -> dict[str, Any]:
         return {"text": self.text, "instructions_removed": list(self.instructions),
