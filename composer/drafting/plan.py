@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -82,16 +82,21 @@ class PhrasebookError(ComposerError):
     """A phrasebook that is missing or malformed."""
 
 
-@cache
 def phrasebook(language: str, directory: Path | None = None) -> dict[str, Any]:
     """The offline phrasing for one language: the language pack's
     (`languages/<lang>/phrasebook.yaml`), or `<directory>/offline/<lang>.yaml` when a prompts
-    variant directory is given and has one."""
+    variant directory is given and has one. Read once per version of the file: an edit is seen
+    by the next call."""
     variant = directory / "offline" / f"{language}.yaml" if directory is not None else None
     path = variant if variant is not None and variant.is_file() else (
         languages_dir() / language / "phrasebook.yaml")
     if not path.is_file():
         raise PhrasebookError(f"no offline phrasing for language {language!r} ({path})")
+    return _read_phrasebook(path, path.stat().st_mtime_ns, language)
+
+
+@lru_cache(maxsize=64)
+def _read_phrasebook(path: Path, mtime_ns: int, language: str) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:

@@ -393,7 +393,7 @@ def _spelled_durations(text: str):
         if half_before:  # "two and a half hours"
             words = [w for w in words if w.start() < half_before.start()]
         for first in range(len(words)):  # the longest run of words that is a number
-            number = _spelled_number(" ".join(w.group(0) for w in words[first:]))
+            number = spelled_number(" ".join(w.group(0) for w in words[first:]))
             if number is None:
                 continue
             half = half_before or _HALF.match(text, match.end())
@@ -412,7 +412,7 @@ _IT_NUMBER_ENDINGS = ("uno", "una", "due", "tre", "quattro", "cinque", "sei", "s
 
 
 @cache
-def _spelled_number(phrase: str) -> int | None:
+def spelled_number(phrase: str) -> int | None:
     """A whole number written in words, in en/it/es/ru/de; None when the words are not one."""
     lowered = phrase.lower().strip()
     if lowered in ("a", "an", "un", "una", "uno", "ein", "eine", "einen"):

@@ -362,7 +362,7 @@ def _number(text: str | None, tables: _Tables) -> int | None:
         return int(number * multiplier) if number is not None else None
     if (zh := money.chinese_number(digits)) is not None and digits:
         return zh * multiplier
-    return money._spelled_number(digits)  # noqa: SLF001 - the project's one spelled-number reader
+    return money.spelled_number(digits)  # the project's one spelled-number reader
 
 
 def _recurrence(match: re.Match[str], tables: _Tables) -> int | None:
