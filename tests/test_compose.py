@@ -10,10 +10,11 @@ import sys
 import pytest
 
 from composer.drafting.plan import phrasebook
+from composer.language.detect import SUPPORTED
 from composer.pipeline import compose
 from composer.understand.incident import SEVERITIES, parse_loss
 
-LANGUAGES = ("en", "it", "es", "ru", "zh")
+LANGUAGES = SUPPORTED  # every language with all its packs
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from composer.drafting.compensation import plan_compensation
 from composer.drafting.offline import write_offline
 from composer.drafting.plan import build_plan
 from composer.drafting.prompts import load_prompt
-from composer.language.detect import LANGUAGE_NAMES
+from composer.language.detect import LANGUAGE_NAMES, SUPPORTED
 from composer.schema import EmailOut, Paragraph
 from composer.understand import injection as guard
 from composer.understand.incident import incident_from_mapping
@@ -25,7 +25,7 @@ from composer.understand.reading import understand
 
 ROOT = Path(__file__).resolve().parent.parent
 ATTACKS = yaml.safe_load((ROOT / "evals" / "injection.yaml").read_text(encoding="utf-8"))
-LANGUAGES = ("en", "it", "es", "ru", "zh")
+LANGUAGES = SUPPORTED  # every language with all its packs
 
 
 def _queries(name: str) -> list[str]:
@@ -248,6 +248,7 @@ GOOD_INCIDENTS = {
     "es": "cobramos dos veces la suscripción anual al cliente",
     "ru": "сайт не работал три часа из-за нашей ошибки",
     "zh": "网站昨天宕机了三个小时，客户无法下单",
+    "de": "die Website war drei Stunden lang nicht erreichbar",
 }
 
 

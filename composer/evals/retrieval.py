@@ -15,11 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from composer.errors import ComposerError
 from composer.knowledge.retrieval import Retriever
+from composer.language.detect import SUPPORTED
 from composer.paths import project_dir
 from composer.progress import progress_bar
 from composer.yamlio import load_yaml
 
-LANGS = ("en", "it", "es", "ru", "zh")
+LANGS = SUPPORTED  # the order reports list languages in
 
 
 class EvalError(ComposerError):
