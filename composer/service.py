@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import hmac
+import html
 import ipaddress
 import json
 import os
@@ -40,6 +41,7 @@ from composer.checking.checker import check, incident_from_options, warm_up
 from composer.errors import ComposerError
 from composer.knowledge.retrieval import Retriever
 from composer.knowledge.store import StoreConfig, StoreError
+from composer.language.detect import SUPPORTED
 from composer.pipeline import compose
 from composer.understand.incident import parse_fact, parse_loss
 
@@ -328,6 +330,20 @@ class BodyLimit:
 # --- the app -------------------------------------------------------------------------------------
 
 
+def with_languages(page: bytes) -> bytes:
+    """The page with one option per supported language, each named in its own language, so a
+    language added as a folder appears on the page too."""
+    from babel import Locale
+
+    options = []
+    for code in SUPPORTED:
+        name = Locale.parse(code).get_display_name(code)
+        label = html.escape(name[:1].upper() + name[1:])
+        options.append(f'<option value="{code}" lang="{code}">{label}</option>')
+    marker = b"<!-- languages: one option per supported language, written in by the service -->"
+    return page.replace(marker, "\n              ".join(options).encode())
+
+
 def create_app(
     engine: Engine | None = None,
     *,
@@ -346,6 +362,7 @@ def create_app(
     if warm:
         engine.warm()
     pages = {name: (WEB_DIR / name).read_bytes() for name in ("index.html", *_ASSETS)}
+    pages["index.html"] = with_languages(pages["index.html"])
 
     app = FastAPI(
         title="Apology composer",

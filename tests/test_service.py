@@ -26,6 +26,7 @@ from composer.backends.base import BackendError  # noqa: E402
 from composer.backends.openai import OpenAIBackend
 from composer.checking.checker import check  # noqa: E402
 from composer.errors import ComposerError  # noqa: E402
+from composer.language.detect import SUPPORTED  # noqa: E402
 from composer.pipeline import compose as compose_draft  # noqa: E402
 from composer.service import WEB_DIR, Engine, ServiceError, bind_token, create_app  # noqa: E402
 from composer.understand.incident import Incident, parse_loss  # noqa: E402
@@ -159,6 +160,14 @@ def test_health_openapi_and_the_page_work_offline(client):
         assert "@import" not in text and "url(http" not in text
     assert client.get("/static/app.js").headers["content-type"].startswith("text/javascript")
     assert client.get("/static/../service.py").status_code == 404
+
+
+def test_the_page_offers_every_supported_language_in_its_own_name(client):
+    page = client.get("/").text
+    offered = re.findall(r'<option value="([a-z]{2})" lang="[a-z]{2}">([^<]+)</option>', page)
+    assert [code for code, _ in offered] == list(SUPPORTED)
+    assert ("de", "Deutsch") in offered and ("it", "Italiano") in offered
+    assert ("zh", "中文") in offered
 
 
 def test_a_token_guards_the_api(engine):

@@ -157,7 +157,10 @@ class GuardPack:
     language_adverbs: RegexSource | None = None
     rules: dict[Kind, tuple[RegexSource, ...]] = field(default_factory=dict)
     spaced_out: dict[SpacedOut, RegexSource] = field(default_factory=dict)
-    unsupported_language_names: RegexSource | None = None
+    # The names of languages, by code ("x-" for one without an ISO code): asking for a language
+    # the composer does not write is an attack, while "reply in Italian" alone is a request.
+    # Which ones are unsupported follows from the folders in languages/, not from this pack.
+    names_by_language: dict[str, RegexSource] = field(default_factory=dict)
     leak_phrases: RegexSource | None = None
     offer_words: RegexSource | None = None
     draft_role_marker: RegexSource | None = None
@@ -207,10 +210,10 @@ def _assemble(langs: tuple[str, ...], packs: tuple[GuardPack, ...],
     spaced = [_rule(kind, f"(?:{words['ignore']})\\w{{0,30}}?(?:{words['instructions']})"
                     if kind == "override" else words[kind]) for kind in _SPACED_OUT_KINDS]
     # Names in Latin letters are matched as whole words, in one group; other scripts as written.
-    latin = [p.unsupported_language_names for lang, p in every
-             if p.unsupported_language_names and _script(lang) == "Latin"]
-    other = [p.unsupported_language_names for lang, p in every
-             if p.unsupported_language_names and _script(lang) != "Latin"]
+    unsupported = {lang: "|".join(names for code, names in p.names_by_language.items()
+                                  if code not in SUPPORTED) for lang, p in every}
+    latin = [names for lang, names in unsupported.items() if names and _script(lang) == "Latin"]
+    other = [names for lang, names in unsupported.items() if names and _script(lang) != "Latin"]
     names = ([rf"\b(?:{'|'.join(latin)})\b"] if latin else []) + other
     return _Tables(tuple(rules), tuple(r for group in spaced for r in group),
                    re.compile("|".join(names) or "(?!)"))
