@@ -28,6 +28,7 @@ from composer.language.detect import LANGUAGE_NAMES, SUPPORTED
 from composer.schema import EmailOut, Paragraph, email_schema
 from composer.understand.incident import Incident, Loss, incident_from_mapping, parse_loss
 from composer.understand.injection import fence
+from composer.understand.model_reading import AskModel
 from composer.understand.reading import Reading, understand
 from composer.understand.triage import Triage
 
@@ -211,7 +212,8 @@ def compose(
     retriever = retriever or Retriever.open(store or StoreConfig.resolve(), progress=progress)
 
     reading = understand(incident, language=language,
-                         similar=lambda text: retriever.retrieve(text, k))
+                         similar=lambda text: retriever.retrieve(text, k),
+                         ask_model=_model_reader(chosen, incident, prompts, redact))
     decided, hits, notes = reading.triage, reading.similar, reading.warnings
     sources = _Sources(retriever)
     if not decided.should_apologize:
@@ -426,6 +428,27 @@ class Round:
                    report.score if report else None, draft.problems, draft.subject, draft.body,
                    report=report.as_dict() if report else None, tokens_in=usage.tokens_in,
                    tokens_out=usage.tokens_out, cached=usage.cached)
+
+
+def _model_reader(backend: Backend, incident: Incident, prompts: Path | None,
+                  redact: bool | None) -> AskModel | None:
+    """How a configured model reads the incident (None for a backend that does not read, such as
+    the offline writer or a test double): the `read` prompt with the text fenced as data,
+    personal data redacted as for a draft."""
+    if not getattr(backend, "reads_incidents", False):
+        return None
+    variant = prompts if prompts is not None and (prompts / "read.yaml").is_file() else None
+    prompt = load_prompt("read", variant)
+    redactor = _redactor(backend, incident, redact)
+
+    def ask(text: str, schema: dict[str, Any]) -> str:
+        messages = [{"role": "user", "content": prompt.render(
+            incident=fence(text, "incident"), schema=json.dumps(schema))}]
+        if redactor is not None:
+            messages = redactor.redact_messages(messages)
+        return backend.complete_json(messages, schema)  # type: ignore[attr-defined]
+
+    return ask
 
 
 def _redactor(backend: Backend, incident: Incident, redact: bool | None) -> Redactor | None:

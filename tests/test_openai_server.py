@@ -18,6 +18,8 @@ from llama_server import gguf_path
 
 from composer.backends.openai import OpenAIBackend
 from composer.pipeline import compose
+from composer.understand.incident import SEVERITIES
+from composer.understand.triage import CATEGORIES
 
 pytestmark = pytest.mark.slow
 
@@ -44,12 +46,32 @@ def test_compose_through_llama_cpp_server(llama_server, shipped_store):
     assert model_draft.subject.strip() and model_draft.paragraphs
     assert all(p.text.strip() for p in model_draft.paragraphs)
     assert model_draft.revisions == 0 and model_draft.report is not None
+    drafting = [w for w in draft.warnings if w not in draft.reading.model_notes]
     if draft.backend == "openai":
-        assert draft.warnings == []
+        assert drafting == []
     else:  # rejected by the checker: the offline draft is shown, and says why
         assert draft.backend == "offline" and draft.paragraphs and draft.body
-        assert len(draft.warnings) == 1 and "rejected_model_draft" in draft.warnings[0]
+        assert len(drafting) == 1 and "rejected_model_draft" in drafting[0]
     assert draft.triage.category == "wrong_payment" and draft.language == "en"
+
+
+def test_the_model_reads_the_incident_as_schema_constrained_json(llama_server, shipped_store):
+    """The model's reading comes back valid for the schema (llama.cpp's grammar), is shown
+    beside the offline reading, and every point where the two differ is one warning."""
+    backend = OpenAIBackend(base_url=llama_server, temperature=0, timeout=300, env={})
+    draft = compose("We charged Ana twice for her annual plan, 49 EUR each time.",
+                    backend=backend, store=shipped_store, progress=False, revise=0)
+    reading = draft.reading
+    assert reading.model is not None, draft.warnings
+    assert reading.model.category in CATEGORIES and reading.model.severity in SEVERITIES
+    assert reading.triage.category == "billing_error"  # the offline reading still decides
+    differs = [what for what in ("category", "severity", "stage")
+               if getattr(reading.model, what) != getattr(reading.triage, what)]
+    for what in differs:
+        assert any(f"the model reads the {what} as" in w for w in draft.warnings), what
+    assert len(reading.model_notes) == len(differs) + (
+        reading.model.apologize != reading.triage.should_apologize)
+    assert draft.as_dict()["reading"]["model"]["category"] == reading.model.category
 
 
 def test_cli_compose_json_through_llama_cpp_server(llama_server, shipped_store):

@@ -28,6 +28,8 @@ from composer.schema import EmailOut
 class OpenAIBackend:
     """Any OpenAI-compatible chat server. Retries 429 and 5xx with backoff (the openai client)."""
 
+    reads_incidents = True  # compose() asks it for its reading of the incident too
+
     name = "openai"
 
     def __init__(

@@ -25,6 +25,12 @@ from composer.understand.facts import Fact, read_facts
 from composer.understand.incident import Incident
 from composer.understand.injection import WARNING as INJECTION_WARNING
 from composer.understand.injection import instructions_in, without_instructions
+from composer.understand.model_reading import (
+    AskModel,
+    ModelReading,
+    ask_for_reading,
+    disagreements,
+)
 from composer.understand.triage import Triage, triage
 
 
@@ -42,6 +48,8 @@ class Reading:
     written_in: str | None = None  # the language the incident is written in, when known
     facts: list[Fact] = field(default_factory=list)  # what the text states, each with its span
     learned: Prediction | None = None  # the learned model's reading, when it could read
+    model: ModelReading | None = None  # a configured model's reading (model_reading.py)
+    model_notes: list[str] = field(default_factory=list)  # where the model reads otherwise
 
     def facts_of(self, *kinds: str) -> list[Fact]:
         return [f for f in self.facts if f.kind in kinds]
@@ -66,6 +74,7 @@ class Reading:
         out = []
         if self.instructions:
             out.append(f"{INJECTION_WARNING}: {'; '.join(self.instructions)}")
+        out.extend(self.model_notes)
         if self.written_in is not None and not is_supported(self.written_in):
             out.append(f"{no_packs(self.written_in)}; the draft is in "
                        f"{LANGUAGE_NAMES.get(self.language, self.language)}")
@@ -75,13 +84,16 @@ class Reading:
         return {"text": self.text, "instructions_removed": list(self.instructions),
                 "written_in": self.written_in, **self.triage.as_dict(),
                 "facts": [f.as_dict() for f in self.facts],
-                "learned": self.learned.as_dict() if self.learned else None}
+                "learned": self.learned.as_dict() if self.learned else None,
+                "model": self.model.model_dump() if self.model else None}
 
 
 def understand(incident: Incident, *, language: str | None = None,
-               similar: Callable[[str], Sequence[Any]] | None = None) -> Reading:
+               similar: Callable[[str], Sequence[Any]] | None = None,
+               ask_model: AskModel | None = None) -> Reading:
     """Read `incident` once. `language` forces the output language; `similar(text)` returns the
-    knowledge cards like it (retrieval), which triage weighs when no phrase rule decides."""
+    knowledge cards like it (retrieval), which triage weighs when no phrase rule decides;
+    `ask_model` (a configured model) reads the cleaned text too, and is cross-checked."""
     injected = instructions_in(incident.text)
     cleaned = incident
     if injected:
@@ -98,7 +110,11 @@ def understand(incident: Incident, *, language: str | None = None,
         cleaned = replace(cleaned, prior_failures=max(repeats) - 1)
     decided = triage(cleaned, hits, language, learned,
                      money_read=any(f.kind == "money" for f in facts))
-    return Reading(cleaned, incident.text, decided, injected, hits, written_in, facts, learned)
+    model, notes = ask_for_reading(cleaned.text, ask_model) if ask_model else (None, [])
+    if model is not None:
+        notes = disagreements(model, decided)
+    return Reading(cleaned, incident.text, decided, injected, hits, written_in, facts, learned,
+                   model, notes)
 
 
 def _learned(hits: Any) -> Prediction | None:
