@@ -59,7 +59,7 @@ def _runs(tmp_path):
          "composer.checking.checker", "check"),
         (["eval", "check"], "composer.evals.checker", "evaluate_check"),
         (["eval", "run", "--store", store], "composer.evals.suite", "run_suite"),
-        (["eval", "compare", str(run_file), str(run_file)], "composer.evals.report", "compare"),
+        (["eval", "compare", str(run_file), str(run_file)], "composer.evals.compare", "compare"),
         (["serve", "--port", "0", "--store", store], "composer.service", "serve"),
         (["batch", "--incident", "checkout was down", "--customers", str(customers), "--out",
           str(tmp_path / "drafts.jsonl"), "--store", store], "composer.batch", "run_batch"),
