@@ -44,12 +44,12 @@ def reading_schema() -> dict[str, Any]:
 
 
 def ask_for_reading(text: str, ask: AskModel) -> tuple[ModelReading | None, list[str]]:
-    """The model's reading of `text`, or None and one warning saying why there is none."""
+    """The model's reading of `text`, or None and why there is none. A server that fails is no
+    warning here: the draft asks the same server next, and its failure is the one line shown."""
     try:
         content = ask(text, reading_schema())
-    except ComposerError as exc:
-        return None, [f"the model could not read the incident ({exc}); the offline reading "
-                      "decides"]
+    except ComposerError:
+        return None, []
     try:
         return ModelReading.model_validate(json.loads(_object_in(content))), []
     except (ValueError, ValidationError) as exc:
