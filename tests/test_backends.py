@@ -514,6 +514,7 @@ def test_no_choices_is_a_backend_error(stub):
 def test_compose_through_the_server_uses_the_model_draft(stub, shipped_store):
     stub.respond = refuse(500, {"json_schema"})
     backend = OpenAIBackend(base_url=stub.url, temperature=0, env={})
+    backend.reads_incidents = False  # the stub answers emails; the reading: test_model_reading
     draft = compose(INCIDENT, backend=backend, store=shipped_store, progress=False)
     assert draft.backend == "openai" and draft.model == backend.model
     assert draft.subject == GOOD["subject"] and draft.warnings == []
@@ -524,6 +525,7 @@ def test_compose_through_the_server_uses_the_model_draft(stub, shipped_store):
 def test_an_answer_that_is_not_an_email_falls_back(stub, shipped_store, offline_draft):
     stub.respond = lambda body: completion("Of course! Here is a heartfelt apology: sorry!!")
     backend = OpenAIBackend(base_url=stub.url, env={})
+    backend.reads_incidents = False  # the drafting request under test, not the reading
     draft = compose(INCIDENT, backend=backend, store=shipped_store, progress=False)
     assert draft.backend == "offline" and draft.body == offline_draft.body
     assert len(draft.warnings) == 1
