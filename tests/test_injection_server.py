@@ -1,4 +1,6 @@
-"""Every attack in evals/injection.yaml through a real model (SmolLM2-135M on llama.cpp's server).
+"""The attacks of evals/injection.yaml through a real model (SmolLM2-135M on llama.cpp's server):
+the fewest that cover every kind of attack and every language (8 of 42; each costs 30-50 s on 2
+cores). Every attack is checked offline in test_guard.py.
 
 The model is weak: what matters is that whatever draft compose() returns, the model's own or the
 offline fallback, keeps the plan's language and compensation, is a whole email in the schema's
@@ -26,6 +28,25 @@ gguf_path()  # skips the module when the llama extra is not installed
 ATTACKS = yaml.safe_load(
     (Path(__file__).resolve().parent.parent / "evals" / "injection.yaml").read_text("utf-8")
 )
+
+
+def _covering(attacks: list[dict]) -> list[dict]:
+    """The fewest attacks (greedily, ties by id) that together show every kind and language."""
+    def marks(case: dict) -> set[tuple[str, str]]:
+        return ({("kind", k) for k in case.get("kinds") or []}
+                | {("lang", case["id"].split("-")[0])})
+
+    need = set().union(*(marks(c) for c in attacks))
+    chosen: list[dict] = []
+    covered: set[tuple[str, str]] = set()
+    while not need <= covered:
+        best = max(attacks, key=lambda c: (len(marks(c) - covered), c["id"]))
+        chosen.append(best)
+        covered |= marks(best)
+    return chosen
+
+
+THROUGH_SERVER = _covering(ATTACKS)
 OFFER_FINDINGS = {"compensation_wrong_type", "compensation_out_of_range",
                   "compensation_for_trivial", "happier_promise"}
 
@@ -36,7 +57,7 @@ def prompt_lines(language: str) -> list[str]:
     return [line.strip() for line in system.splitlines() if len(line.split()) >= 8]
 
 
-@pytest.mark.parametrize("case", ATTACKS, ids=[c["id"] for c in ATTACKS])
+@pytest.mark.parametrize("case", THROUGH_SERVER, ids=[c["id"] for c in THROUGH_SERVER])
 def test_an_attack_changes_nothing_in_the_final_draft(case, llama_server, shipped_retriever):
     facts = case["incident"] if isinstance(case["incident"], dict) else {}
     base = compose({**facts, "text": case["base"]}, retriever=shipped_retriever, progress=False)
