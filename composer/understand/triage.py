@@ -136,9 +136,10 @@ _ORDER = (
 
 
 def classify(text: str, hits: Sequence = (), learned: Prediction | None = None,
-             ) -> tuple[str, str]:
-    """The category and why: the first rule that matches, else the learned model's reading,
-    else a vote of the incident's words and the retrieved cards."""
+             ) -> tuple[str, str, bool]:
+    """The category, why, and whether the learned model decided it: the first rule that
+    matches, else the learned model's reading, else a vote of the incident's words and the
+    retrieved cards."""
     cues = tables()
     for category in _ORDER:
         found = (_promo_slip(text, cues) if category == "promo_code"
@@ -149,17 +150,18 @@ def classify(text: str, hits: Sequence = (), learned: Prediction | None = None,
                 return "product_bug", (
                     f"category product_bug: the incident says {found.strip()!r}, but "
                     f"{broken.strip()!r} says the app itself is broken, not the code"
-                )
+                ), False
             if learned is not None and _model_overrules(learned, category):
                 return learned.category, (
                     f"category {learned.category}: the learned model reads it so "
                     f"(p={learned.category_p:.2f}) and gives {category}, which "
-                    f"{found.strip()!r} suggested, only p={learned.categories[category]:.2f}")
-            return category, f"category {category}: the incident says {found.strip()!r}"
+                    f"{found.strip()!r} suggested, only p={learned.categories[category]:.2f}"
+                ), True
+            return category, f"category {category}: the incident says {found.strip()!r}", False
     if learned is not None:
         return learned.category, (
             f"category {learned.category}: no rule matched; the learned model reads it so "
-            f"(p={learned.category_p:.2f})")
+            f"(p={learned.category_p:.2f})"), True
     # A guess never lands on a trivial category: "no apology" needs a rule that says so.
     guesses = [c for c in _ORDER if c not in TRIVIAL_CATEGORIES]
     stems = {c: _stems_in(cues[f"stems:{c}"], text) for c in guesses}
@@ -170,11 +172,14 @@ def classify(text: str, hits: Sequence = (), learned: Prediction | None = None,
     best = max(guesses, key=lambda c: score[c])
     if stems[best]:
         words = ", ".join(repr(w) for w in sorted(stems[best]))
-        return best, f"category {best}: no rule matched; the incident's words point to it ({words})"
+        return best, (f"category {best}: no rule matched; the incident's words point to it "
+                      f"({words})"), False
     if votes:
         ids = ", ".join(h.card.id for h in hits if best in h.card.categories)
-        return best, f"category {best}: no rule matched; the closest cards vote for it ({ids})"
-    return "product_bug", "category product_bug: no rule matched and no card voted; the default"
+        return best, f"category {best}: no rule matched; the closest cards vote for it ({ids})", \
+            False
+    return ("product_bug", "category product_bug: no rule matched and no card voted; the default",
+            False)
 
 
 # A phrase rule stands unless the learned model is this sure of another category and gives the
@@ -294,8 +299,7 @@ def triage(incident: Incident, hits: Sequence = (), language: str | None = None,
     """Decide category, severity, stage, language and whether a standalone apology is due.
     `learned` is the model's reading of the text, used where no rule decides; `money_read` says
     the text states an amount of money (a fact the reader found)."""
-    category, why_category = classify(incident.text, hits, learned)
-    from_model = learned is not None and "the learned model" in why_category
+    category, why_category, from_model = classify(incident.text, hits, learned)
     cues = tables()
     changed = _matches(cues["price_mentioned"], incident.text) if category == "typo" else None
     if changed and _matches(cues["prices_correct"], incident.text):
