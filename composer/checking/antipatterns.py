@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from composer.checking.learned import Learned
 from composer.checking.matching import any_match, count, hits
 from composer.checking.phrases import Phrases
 from composer.checking.report import ANTI_SUGGESTIONS, Finding
 from composer.checking.steps import owns
+from composer.schema import FILL_IN
 from composer.understand.incident import SEVERITIES
 
 OVER_APOLOGY_COUNT = 4
@@ -37,15 +39,21 @@ class AntiPatterns:
 
 def find_anti_patterns(
     found: dict[str, list[str]], sentences: list[str], text: str, phrases: Phrases,
-    severity: str | None,
+    severity: str | None, learned: Learned | None = None,
 ) -> AntiPatterns:
     """Every anti-pattern but placeholders_left (which unsupported languages get too).
-    `found` is the steps' sentences as `find_steps` gave them."""
+    `found` is the steps' sentences as `find_steps` gave them; `learned` the sentence model's
+    labels, added to the phrase hits where the model counts."""
+    learned = learned or Learned()
     anti = AntiPatterns()
-    _apology_form(anti, found, sentences, phrases)
-    _evasion(anti, found, sentences, phrases)
-    anti.flag("trivializing", hits(phrases.table("trivializing"), sentences))
-    anti.flag("over_promising", hits(phrases.table("over_promising"), sentences))
+    _apology_form(anti, found, sentences, phrases, learned)
+    _evasion(anti, found, sentences, phrases, learned)
+    happier = set(hits(phrases.table("happier_promise"), sentences))  # a compensation finding
+    for name in ("trivializing", "over_promising", "boilerplate"):
+        anti.flag(name, _union(hits(phrases.table(name), sentences),
+                               [s for s in learned.flagged(name) if s not in happier]))
+    anti.flag("promise_without_date", _undated_promises(sentences, phrases, learned))
+    anti.flag("register_mixed", register_slips(sentences, phrases))
 
     regret_patterns = phrases.table("regret")
     apologies = count(regret_patterns, text)
@@ -62,12 +70,21 @@ def find_anti_patterns(
     return anti
 
 
+def _union(first: list[str], second: list[str]) -> list[str]:
+    return list(dict.fromkeys(first + second))
+
+
 def _apology_form(
     anti: AntiPatterns, found: dict[str, list[str]], sentences: list[str], phrases: Phrases,
+    learned: Learned,
 ) -> None:
     """Sorry for "any inconvenience"; sorry "if" (an "if" clause only in apology sentences)."""
-    anti.non_apology = hits(phrases.table("non_apology"), sentences)
-    anti.conditional = hits(phrases.table("conditional_apology"), sentences)
+    anti.non_apology = _union(hits(phrases.table("non_apology"), sentences),
+                              learned.flagged("non_apology"))
+    # The model's "if" counts in an apology sentence only, as the clause table does.
+    anti.conditional = _union(hits(phrases.table("conditional_apology"), sentences),
+                              [s for s in learned.flagged("conditional_apology")
+                               if s in found["regret"]])
     anti.conditional += [
         s for s in hits(phrases.table("conditional_clause"), found["regret"])
         if s not in anti.conditional
@@ -78,24 +95,65 @@ def _apology_form(
 
 def _evasion(
     anti: AntiPatterns, found: dict[str, list[str]], sentences: list[str], phrases: Phrases,
+    learned: Learned,
 ) -> None:
     """Blame on others, and the passive voice that names no one."""
-    blame = hits(phrases.table("blame_shifting"), sentences)
+    blame = _union(hits(phrases.table("blame_shifting"), sentences),
+                   learned.flagged("blame_shifting"))
     weak_blame = hits(phrases.table("blame_on_partner"), sentences)
     if weak_blame and not found["responsibility"]:
         blame = list(dict.fromkeys(blame + weak_blame))
+    # A partner named in a sentence the model reads as blame is blame, owned elsewhere or not.
+    blame = _union(blame, [s for s in weak_blame if s in learned.likely("blame_shifting")])
     # A sentence that owns the fault outright ("the check should have blocked it: the error is
     # ours") talks about our own people or systems: not blame. Clearing the customer ("not your
     # fault") is not ownership.
     anti.blame = [s for s in blame if s not in found["responsibility"] or not owns(s, phrases)]
     anti.flag("blame_shifting", anti.blame)
 
-    passive = hits(phrases.table("passive_evasion"), sentences)
+    passive = _union(hits(phrases.table("passive_evasion"), sentences),
+                     [s for s in learned.flagged("passive_evasion")
+                      if s not in found["responsibility"]])
     weak_passive = hits(phrases.table("agentless_error"), sentences)
     if weak_passive and not found["responsibility"]:
         passive = list(dict.fromkeys(passive + weak_passive))
+    passive = _union(passive, [s for s in weak_passive if s in learned.likely("passive_evasion")])
     anti.passive = passive
     anti.flag("passive_evasion", passive)
+
+
+def _undated_promises(sentences: list[str], phrases: Phrases, learned: Learned) -> list[str]:
+    """A promise of time that names none ("we will be in touch soon"): a vague-time phrase, or
+    the model's label, in a sentence with no date, no digit and no fill-in to complete."""
+    # The model's label alone must be a next step too: "we should have noticed" is no promise.
+    vague = _union(hits(phrases.table("vague_time"), sentences),
+                   [s for s in learned.flagged("promise_without_date")
+                    if s in learned.likely("remedy")])
+    return [s for s in vague
+            if _words(s) >= 4 and not any(ch.isdigit() for ch in s) and not FILL_IN.search(s)
+            and not any_match(phrases.table("dated"), s)
+            and not any_match(phrases.table("placeholders"), s)]
+
+
+def _words(sentence: str) -> int:
+    """Words, counting two CJK characters as one: "A presto," and "Talk soon," are farewells."""
+    cjk = sum(1 for ch in sentence if "\u3400" <= ch <= "\u9fff")
+    return len(sentence.split()) + cjk // 2
+
+
+def register_slips(sentences: list[str], phrases: Phrases) -> list[str]:
+    """The sentences in the less used form of address, when a draft uses both (tu and Lei,
+    tú and usted, ты and Вы, 你 and 您, du and Sie, "Dear Sir" and "mate"). A sentence with
+    both is a slip in itself."""
+    # A fill-in ("[[il tuo nome]]") speaks to the sender, not the customer.
+    bare = {FILL_IN.sub(" ", s): s for s in sentences}
+    formal = {bare[s] for s in hits(phrases.table("formal_address"), list(bare))}
+    informal = {bare[s] for s in hits(phrases.table("informal_address"), list(bare))}
+    if not formal or not informal:
+        return []
+    both = formal & informal
+    minority = informal if len(informal - both) <= len(formal - both) else formal
+    return [s for s in sentences if s in minority or s in both]
 
 
 def _at_least(severity: str | None, floor: str) -> bool:

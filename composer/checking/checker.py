@@ -19,6 +19,7 @@ import time
 from typing import Any
 
 from composer.checking.antipatterns import find_anti_patterns
+from composer.checking.learned import Learned, learn
 from composer.checking.matching import any_match, hits, split_sentences
 from composer.checking.offers import check_compensation, find_amounts, find_offers
 from composer.checking.phrases import Phrases, phrases
@@ -59,7 +60,8 @@ FORGIVENESS_WEIGHT = 5
 ANTI_PATTERN_PENALTY: dict[str, int] = {
     "blame_shifting": 20, "placeholders_left": 20, "non_apology": 12, "conditional_apology": 12,
     "passive_evasion": 12, "inappropriate_humour": 15, "trivializing": 12, "over_promising": 8,
-    "over_apologizing": 8,
+    "over_apologizing": 8, "boilerplate": 5, "register_mixed": 10, "promise_without_date": 8,
+    "invented_fact": 20, "wrong_language_span": 15,
 }
 COMPENSATION_PENALTY = 10
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
@@ -209,14 +211,20 @@ def _check_supported(
     sentences: list[str], text: str, tables: Phrases, severity: str | None, notes: list[str],
     embeddings: bool,
 ) -> tuple[dict[str, StepResult], list[Finding], bool]:
-    """The steps (phrases, then embeddings for those still missing) and the anti-patterns."""
-    found = find_steps(sentences, tables)
-    anti = find_anti_patterns(found, sentences, text, tables, severity)
+    """The steps (phrases and the sentence model, then exemplar similarity for those still
+    missing) and the anti-patterns."""
+    learned = learn(sentences, notes) if embeddings else Learned()
+    found = find_steps(sentences, tables,
+                       {step: learned.flagged(step) for step in STEP_NAMES})
+    anti = find_anti_patterns(found, sentences, text, tables, severity, learned)
     # Regret counts only for an apology that is neither generic nor conditional.
     found["regret"] = [
         s for s in found["regret"] if s not in anti.non_apology and s not in anti.conditional
     ]
     sources = {step: "pattern" if found[step] else "none" for step in STEP_NAMES}
+    for step in STEP_NAMES:
+        if found[step] and all(s in learned.flagged(step) for s in found[step]):
+            sources[step] = "model"
     weak = [s for s in ("impact", "explanation", "responsibility", "remedy") if not found[s]]
     if weak and embeddings:
         embedding_pass(sentences, weak, found, sources, notes)

@@ -84,6 +84,13 @@ class CheckPack:
     asks_forgiveness: Table = ()
     serious_harm: Table = ()
     placeholders: tuple[LazyCaseSensitiveRegex, ...] = ()
+    boilerplate: Table = ()
+    # the form of address: a draft that uses both has slipped register (case matters: "Lei")
+    formal_address: tuple[LazyCaseSensitiveRegex, ...] = ()
+    informal_address: tuple[LazyCaseSensitiveRegex, ...] = ()
+    # a promise of time that names none ("soon", "a breve"), and what dates a sentence
+    vague_time: Table = ()
+    dated: Table = ()
     # compensation
     offer_types: dict[OfferType, Table] = field(default_factory=dict)
     offer_given: Table = ()

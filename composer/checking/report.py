@@ -11,6 +11,8 @@ STEP_NAMES: tuple[str, ...] = ("regret", "impact", "explanation", "responsibilit
 ANTI_PATTERN_NAMES: tuple[str, ...] = (
     "non_apology", "conditional_apology", "blame_shifting", "passive_evasion", "trivializing",
     "over_promising", "over_apologizing", "inappropriate_humour", "placeholders_left",
+    "boilerplate", "register_mixed", "promise_without_date", "invented_fact",
+    "wrong_language_span",
 )
 COMPENSATION_NAMES: tuple[str, ...] = (
     "compensation_missing", "compensation_wrong_type", "compensation_out_of_range",
@@ -40,6 +42,14 @@ ANTI_SUGGESTIONS: dict[str, str] = {
     "over_apologizing": "Apologise once or twice, sincerely; then move to what you are doing.",
     "inappropriate_humour": "Drop the jokes: the harm here is real.",
     "placeholders_left": "Fill in or remove the placeholders before sending.",
+    "boilerplate": "Cut the filler ('I hope this email finds you well', 'we value your "
+    "business'): get to the point.",
+    "register_mixed": "Keep one form of address throughout (formal or informal, not both).",
+    "promise_without_date": "Say when: give the date or time of the next step, or leave a "
+    "fill-in for it.",
+    "invented_fact": "Check this figure: it is not in the incident or the plan. Use the real "
+    "one or a fill-in.",
+    "wrong_language_span": "Write the whole email in the customer's language.",
 }
 COMP_SUGGESTIONS: dict[str, str] = {
     "compensation_missing": "Offer compensation matched to the loss (money lost: money back now).",

@@ -81,6 +81,12 @@ class EmbeddingSignal:
 
     def similarities(self, sentences: list[str], steps: list[str]) -> dict[str, list[float]]:
         """Max cosine similarity of each sentence to each step's exemplars."""
+        matrix = self.vectors(sentences)
+        return {step: list((matrix @ self._exemplars[step].T).max(axis=1)) for step in steps}
+
+    def vectors(self, sentences: list[str]) -> Any:
+        """The e5 query vectors of `sentences` (n, 384), through the bounded sentence cache.
+        Call `ready()` first."""
         import numpy as np
 
         # Threads share the cache (compose serve, eval runs): read and write it under the lock,
@@ -95,8 +101,7 @@ class EmbeddingSignal:
                 if len(self._cache) > 4096:
                     self._cache.clear()
                 self._cache.update(zip(missing, vectors, strict=True))
-        matrix = np.asarray([known[s] for s in sentences])
-        return {step: list((matrix @ self._exemplars[step].T).max(axis=1)) for step in steps}
+        return np.asarray([known[s] for s in sentences])
 
     def clear_sentence_cache(self) -> None:
         with self._lock:

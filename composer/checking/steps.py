@@ -14,8 +14,11 @@ from composer.checking.report import STEP_NAMES
 from composer.schema import FILL_IN
 
 
-def find_steps(sentences: list[str], phrases: Phrases) -> dict[str, list[str]]:
-    """Per step, the sentences that show it, in order."""
+def find_steps(
+    sentences: list[str], phrases: Phrases, learned: dict[str, list[str]] | None = None,
+) -> dict[str, list[str]]:
+    """Per step, the sentences that show it, in order. `learned` is what the sentence model
+    found per step: added after the phrases and clauses, and screened like them."""
     veto = phrases.negation()
     found = {
         step: unnegated_hits(phrases.table(step), sentences, veto)
@@ -23,6 +26,8 @@ def find_steps(sentences: list[str], phrases: Phrases) -> dict[str, list[str]]:
         for step in STEP_NAMES
     }
     _add_clauses(found, sentences, phrases)
+    for step, extra in (learned or {}).items():
+        found[step] += [s for s in extra if s not in found[step]]
     broken_promises = set(hits(phrases.table("broken_promise"), sentences))
     found["remedy"] = [s for s in found["remedy"] if s not in broken_promises]
     # "From now on ..." is prevention: neither what the failure did nor what happened.
