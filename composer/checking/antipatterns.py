@@ -48,10 +48,13 @@ def find_anti_patterns(
     anti = AntiPatterns()
     _apology_form(anti, found, sentences, phrases, learned)
     _evasion(anti, found, sentences, phrases, learned)
-    happier = set(hits(phrases.table("happier_promise"), sentences))  # a compensation finding
+    # Not the model's to say: "happier than before" is a compensation finding, and a sentence
+    # that acknowledges the harm ("even briefly, it was upsetting") does not minimise it.
+    skip = {"over_promising": set(hits(phrases.table("happier_promise"), sentences)),
+            "trivializing": set(found["impact"]), "boilerplate": set()}
     for name in ("trivializing", "over_promising", "boilerplate"):
         anti.flag(name, _union(hits(phrases.table(name), sentences),
-                               [s for s in learned.flagged(name) if s not in happier]))
+                               [s for s in learned.flagged(name) if s not in skip[name]]))
     anti.flag("promise_without_date", _undated_promises(sentences, phrases, learned))
     anti.flag("register_mixed", register_slips(sentences, phrases))
 
@@ -117,7 +120,6 @@ def _evasion(
     weak_passive = hits(phrases.table("agentless_error"), sentences)
     if weak_passive and not found["responsibility"]:
         passive = list(dict.fromkeys(passive + weak_passive))
-    passive = _union(passive, [s for s in weak_passive if s in learned.likely("passive_evasion")])
     anti.passive = passive
     anti.flag("passive_evasion", passive)
 

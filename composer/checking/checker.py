@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from composer.checking.antipatterns import find_anti_patterns
+from composer.checking.figures import invented
 from composer.checking.learned import Learned, learn
 from composer.checking.matching import any_match, hits, split_sentences
 from composer.checking.offers import check_compensation, find_amounts, find_offers
@@ -33,10 +35,13 @@ from composer.checking.report import (
     Finding,
     Offer,
     Report,
+    SentenceLabel,
+    SentenceView,
     StepResult,
     Verdict,
 )
 from composer.checking.similarity import apply_judge, embedding_pass, warm_up
+from composer.checking.spans import foreign_paragraphs
 from composer.checking.steps import find_steps
 from composer.errors import ComposerError
 from composer.language.detect import LANGUAGE_NAMES, SUPPORTED, detect_language
@@ -143,13 +148,16 @@ def check(
     language: str | None = None,
     embeddings: bool = True,
     judge: Any = None,
+    known: Sequence[str] | None = None,
 ) -> Report:
     """Score an apology draft against the rubric, the anti-patterns and the compensation rules.
 
     `incident` is what the draft answers: the pipeline's Reading, or an Incident (read here as
     compose reads it). `language` overrides detection; `embeddings=False` keeps to patterns
     (faster, fully rule-based). `judge` (a `composer.checking.judge.Judge`) adds a model's view
-    as one more signal, never the only one.
+    as one more signal, never the only one. `known` turns on invented_fact: the texts (besides
+    the incident) a figure in the draft may come from, such as the plan's facts and offer; None
+    when the writer may know more than the incident says (a person's own draft).
     """
     started = time.perf_counter()
     validate_text(text)
@@ -170,16 +178,28 @@ def check(
     assert lang is not None
     tables = phrases(lang)
     placeholders = hits(tables.table("placeholders"), sentences)
-    steps, anti, forgiveness = _check_supported(sentences, text, tables, severity, notes,
-                                                embeddings)
+    steps, anti, forgiveness, views = _check_supported(sentences, text, tables, severity,
+                                                       notes, embeddings)
     if judge is not None:
         apply_judge(judge, text, sentences, lang, steps, notes)
     if placeholders:
         anti.append(
             Finding("placeholders_left", placeholders, ANTI_SUGGESTIONS["placeholders_left"])
         )
+    foreign = foreign_paragraphs(text, lang)
+    if foreign:
+        anti.append(Finding("wrong_language_span", foreign,
+                            ANTI_SUGGESTIONS["wrong_language_span"]))
+    if known is not None:
+        told = [reading.original, reading.text] if reading is not None else []
+        loss = [reading.incident.loss.amount] if reading and reading.incident.loss else []
+        made_up = invented(sentences, [*told, *known], loss)
+        if made_up:
+            anti.append(Finding("invented_fact", made_up, ANTI_SUGGESTIONS["invented_fact"]))
     offers, comp = check_compensation(sentences, tables, reading, severity)
-    return _finish(steps, anti, comp, offers, notes, lang, True, reading, forgiveness, started)
+    report = _finish(steps, anti, comp, offers, notes, lang, True, reading, forgiveness, started)
+    report.sentences = views(report.anti_patterns)
+    return report
 
 
 def _unsupported(
@@ -210,7 +230,8 @@ def _unsupported(
 def _check_supported(
     sentences: list[str], text: str, tables: Phrases, severity: str | None, notes: list[str],
     embeddings: bool,
-) -> tuple[dict[str, StepResult], list[Finding], bool]:
+) -> tuple[dict[str, StepResult], list[Finding], bool,
+           Callable[[list[Finding]], list[SentenceView]]]:
     """The steps (phrases and the sentence model, then exemplar similarity for those still
     missing) and the anti-patterns."""
     learned = learn(sentences, notes) if embeddings else Learned()
@@ -241,7 +262,43 @@ def _check_supported(
                 "non_apology" if anti.non_apology else "conditional_apology"]
         steps[step] = StepResult(passed, evidence[:3], suggestion, source=sources[step])
     forgiveness = any_match(tables.table("asks_forgiveness"), text)
-    return steps, anti.findings, forgiveness
+
+    def views(findings: list[Finding]) -> list[SentenceView]:
+        # What the phrases alone find, to say who found each label (regex only: a few ms).
+        by_phrases = find_steps(sentences, tables)
+        rule_anti = find_anti_patterns(by_phrases, sentences, text, tables, severity).findings
+        for finding in rule_anti:
+            by_phrases[finding.name] = finding.evidence
+        return sentence_views(sentences, found, findings, learned, by_phrases)
+
+    return steps, anti.findings, forgiveness, views
+
+
+def sentence_views(
+    sentences: list[str], found: dict[str, list[str]], findings: list[Finding],
+    learned: Learned, by_phrases: dict[str, list[str]],
+) -> list[SentenceView]:
+    """Each sentence with the steps it serves and the anti-patterns it shows, as the verdict
+    counted them, and the model's leanings that did not count."""
+    by_text = {s.text: s for s in learned.sentences}
+    views = []
+    for sentence in sentences:
+        model = by_text.get(sentence)
+        proba = model.proba if model else {}
+        labels = [
+            SentenceLabel(name, kind,
+                          "phrases" if sentence in by_phrases.get(name, ()) else "model",
+                          proba.get(name))
+            for kind, names in (("step", [n for n in STEP_NAMES if sentence in found[n]]),
+                                ("anti_pattern", [f.name for f in findings
+                                                  if sentence in f.evidence]))
+            for name in names
+        ]
+        shown = {label.name for label in labels}
+        leans = {name: proba[name] for name in (model.labels if model else ())
+                 if name not in shown and proba[name] >= 0.5}
+        views.append(SentenceView(sentence, labels, leans))
+    return views
 
 
 def _finish(

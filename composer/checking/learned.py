@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from composer.checking.sentence_model import SentenceLabels, shipped_model
 from composer.checking.similarity import SIGNAL
 
-# The labels whose model hits count in the verdict; for the rest, the phrases decide alone
-# (placeholders and register are rules by nature: a slot is a string, a slip needs the whole
-# draft), and the model's view is shown in --explain only.
+# The labels whose model hits count in the verdict (when over their counted threshold); for the
+# rest, the phrases decide alone and the model's view is shown in --explain only. Placeholders
+# and register are rules by nature (a slot is a string, a slip needs the whole draft); the
+# conditional apology's phrases already catch every case in the calibration set, where the
+# model added only false alarms ("sorry that ..., although ...").
 COUNTED: frozenset[str] = frozenset({
     "regret", "impact", "explanation", "responsibility", "remedy",
-    "non_apology", "conditional_apology", "blame_shifting", "passive_evasion", "trivializing",
-    "over_promising", "boilerplate", "promise_without_date",
+    "non_apology", "blame_shifting", "passive_evasion", "trivializing", "over_promising",
+    "boilerplate", "promise_without_date",
 })
 MAX_SENTENCES = 80
 MAX_CHARS = 300

@@ -97,6 +97,28 @@ class Offer:
 
 
 @dataclass
+class SentenceLabel:
+    """One thing a sentence does (a step) or shows (an anti-pattern): found by the phrase tables
+    (the model may agree) or by the sentence model alone, with the model's probability when it
+    ran."""
+
+    name: str
+    kind: Literal["step", "anti_pattern"]
+    by: Literal["phrases", "model"]
+    confidence: float | None = None
+
+
+@dataclass
+class SentenceView:
+    """A sentence of the draft with its labels; `leans` are labels the model sees without
+    enough confidence to count (a hint for the reader, not part of the verdict)."""
+
+    text: str
+    labels: list[SentenceLabel] = field(default_factory=list)
+    leans: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
 class Report:
     """The checker's verdict. `failed_items()` is what a revise prompt needs, one line each."""
 
@@ -111,6 +133,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
     rubric_version: str = RUBRIC_VERSION
     elapsed_ms: float = 0.0
+    sentences: list[SentenceView] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -124,6 +147,7 @@ class Report:
             "offers": [asdict(o) for o in self.offers],
             "notes": list(self.notes),
             "rubric_version": self.rubric_version,
+            "sentences": [asdict(s) for s in self.sentences],
         }
 
     def failed_items(self) -> list[str]:
@@ -134,9 +158,32 @@ class Report:
             if step.evaluated and not step.passed
         ]
         for finding in (*self.anti_patterns, *self.compensation):
-            quote = f' (e.g. "{short(finding.evidence[0], 90)}")' if finding.evidence else ""
+            quote = f' Change: "{short(finding.evidence[0], 120)}"' if finding.evidence else ""
             items.append(f"{finding.name}: {finding.suggestion}{quote}")
         return items
+
+    def _repr_html_(self) -> str:
+        """The notebook view of `--explain`: each sentence with its labels and confidence."""
+        from html import escape
+
+        colour = {"step": "#1a7f37", "anti_pattern": "#cf222e"}
+        rows = []
+        for s in self.sentences:
+            tags = " ".join(
+                f'<span style="border:1px solid {colour[lab.kind]};color:{colour[lab.kind]};'
+                f'border-radius:4px;padding:0 4px;margin-right:4px">{escape(lab.name)}'
+                f'{f" {lab.confidence:.2f}" if lab.confidence is not None else ""}'
+                f' <small>({lab.by})</small></span>'
+                for lab in s.labels
+            )
+            leans = ", ".join(f"{escape(k)} {v:.2f}" for k, v in s.leans.items())
+            rows.append(f"<tr><td>{escape(s.text)}</td><td>{tags}"
+                        f"{f'<br><small>leans: {leans}</small>' if leans else ''}</td></tr>")
+        table = ("<table><thead><tr><th scope=\"col\">sentence</th>"
+                 "<th scope=\"col\">labels (confidence, found by)</th></tr></thead><tbody>"
+                 + "".join(rows) + "</tbody></table>") if rows else ""
+        summary = escape(self._repr_markdown_()).replace("\n", "<br>")
+        return f"<div><p>{summary}</p>{table}</div>"
 
     def _repr_markdown_(self) -> str:
         lines = [f"**{self.verdict}** · score {self.score}/100 · language {self.language}"]

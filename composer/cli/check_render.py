@@ -50,3 +50,28 @@ def render_report(report: Report) -> Any:
     for note in report.notes:
         parts.append(f"[dim]note: {escape(note)}[/]")
     return Group(*parts)
+
+
+def render_sentences(report: Report) -> Any:
+    """`--explain`: each sentence with its labels (green for a step, red for an anti-pattern),
+    who found it and the model's confidence, then what the model leans to without counting."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title="sentence by sentence", show_header=True, header_style="bold",
+                  expand=False, show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("sentence")
+    table.add_column("labels (confidence, found by)")
+    for i, sentence in enumerate(report.sentences, 1):
+        tags = [
+            f"[{'green' if label.kind == 'step' else 'red'}]{label.name}[/]"
+            + (f" {label.confidence:.2f}" if label.confidence is not None else "")
+            + f" [dim]({label.by})[/]"
+            for label in sentence.labels
+        ]
+        if sentence.leans:
+            tags.append("[dim]leans: " + ", ".join(
+                f"{name} {p:.2f}" for name, p in sentence.leans.items()) + "[/]")
+        table.add_row(str(i), escape(short(sentence.text, 140)), "\n".join(tags) or "[dim]–[/]")
+    return table

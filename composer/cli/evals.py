@@ -71,6 +71,40 @@ def eval_check(
         out.print(f"  [dim]{mistake}[/]")
 
 
+@eval_app.command("invented")
+def eval_invented(
+    cases: Annotated[
+        Path | None,
+        typer.Option("--cases", help="A directory of case YAMLs (default: evals/cases)."),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Drafts with a figure to test.")] = 50,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """invented_fact on offline drafts: each checked as written (nothing may be flagged) and
+    with one figure changed (it must be flagged). Exit 1 below 95% caught or on a false alarm."""
+    from composer.evals.invented import evaluate_invented
+    from composer.progress import progress_bar
+
+    with progress_bar(not as_json) as bar:
+        task = bar.add_task("composing and planting", total=None)
+        result = evaluate_invented(cases, limit, store=store_config(store, None, None),
+                                   on_case=lambda: bar.advance(task))
+    if as_json:
+        out.print_json(json.dumps(result.as_dict(), ensure_ascii=False))
+    else:
+        rate = result.catch_rate
+        out.print(f"invented_fact: {result.caught}/{result.drafts} planted figures caught "
+                  f"({rate or 0:.0%}); {result.untouched_flagged} of {result.drafts} untouched "
+                  "drafts flagged")
+        for case in result.missed:
+            out.print(f"  [dim]missed: {case}[/]")
+        for case in result.false_alarms:
+            out.print(f"  [red]false alarm:[/] {case}")
+    if (result.catch_rate or 0) < 0.95 or result.untouched_flagged:
+        raise typer.Exit(1)
+
+
 @eval_app.command("run")
 def eval_run(
     cases: Annotated[

@@ -157,6 +157,59 @@ def kb_train(
     )
 
 
+@kb_app.command("train-checker")
+def kb_train_checker(
+    bank: Annotated[
+        Path | None,
+        typer.Option("--bank", help="The labelled sentence bank, one YAML file per language "
+                     "(default: evals/sentences).", show_default=False),
+    ] = None,
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="Model file to write, with its .json beside it (default: "
+                     "the shipped composer/checking/models/sentences.npz).", show_default=False),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Rebuild the checker's sentence model from the sentence bank; print its figures,
+    cross-validated by document and by writing register."""
+    from composer.evals.train_sentences import train
+    from composer.progress import progress_bar
+
+    with progress_bar(not as_json) as bar:
+        task = bar.add_task("embedding sentences", total=None)
+
+        def on_embed(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        def log(message: str) -> None:
+            if not as_json:
+                bar.console.print(message, highlight=False)
+
+        report = train(bank, out_file, on_embed=on_embed, log=log)
+    if as_json:
+        out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
+        return
+    figures = report.meta["figures"]
+    table = Table(title="sentence model: out-of-fold by document (counted threshold) and "
+                  "leaving one register out (best-F1 threshold)", expand=False)
+    for column in ("label", "precision", "recall", "F1", "F1, register out"):
+        table.add_column(column, justify="left" if column == "label" else "right")
+
+    def fmt(value: float | None) -> str:
+        return "–" if value is None else f"{value:.3f}"
+
+    counted = figures["by_document_cv_counted"]["all"]
+    for label, row in counted.items():
+        table.add_row(label, fmt(row["precision"]), fmt(row["recall"]), fmt(row["f1"]),
+                      fmt(figures["leave_one_register_out"][label]["f1"]))
+    out.print(table)
+    err.print(
+        f"[green]wrote[/] {report.model_path} ({report.size_bytes / 1024:.0f} KB, loads in "
+        f"{report.load_ms:.1f} ms) in {report.seconds:.0f} s", highlight=False,
+    )
+
+
 def _figure_table(title: str, rows: list[dict]) -> None:
     columns = [("category", "category"), ("sev_band", "severity exact/in band"),
                ("sev_within1", "severity ±1"), ("apologize", "apologize"),

@@ -56,6 +56,9 @@ from composer.understand.incident import Incident, IncidentError, parse_loss
 from composer.yamlio import load_yaml
 
 TARGET = 0.9
+# The anti-patterns every calibration set is labelled for; the newer ones (boilerplate,
+# register_mixed ...) count only in a set whose cases use them.
+ALWAYS_LABELLED = ANTI_PATTERN_NAMES[:9]
 VERDICTS = ("ready", "needs_changes", "no_apology_due")
 
 
@@ -228,9 +231,13 @@ def evaluate_check(
     """Run the checker on every case and count agreements per label."""
     cases = load_cases(directory)
     run = checker or (lambda case: check(case.text, case.incident))
+    # A newer anti-pattern no case of the set carries was not labelled in it (the set predates
+    # it): its findings are not counted as false, though they still cost a "ready" verdict.
+    held = {name for case in cases for name in case.anti_patterns}
     labels: dict[str, dict[str, Counts]] = {
         "steps": {name: Counts() for name in STEP_NAMES},
-        "anti_patterns": {name: Counts() for name in ANTI_PATTERN_NAMES},
+        "anti_patterns": {name: Counts() for name in ANTI_PATTERN_NAMES
+                          if name in ALWAYS_LABELLED or name in held},
         "compensation": {name: Counts() for name in COMPENSATION_NAMES},
     }
     verdicts = languages = 0
@@ -251,7 +258,7 @@ def evaluate_check(
                                      ("compensation", case.compensation, got_comp)):
             for name in labels[group]:
                 labels[group][name].add(name in expected, name in got)
-            for name in sorted(expected ^ got):
+            for name in sorted((expected ^ got) & set(labels[group])):
                 mistakes.append(f"{case.id}: {name} expected {name in expected}")
         verdicts += report.verdict == case.verdict
         if report.verdict != case.verdict:
