@@ -46,6 +46,8 @@ CLAUSES = {
 }
 ANY = {"serious_harm": "SERIOUS_HARM", "placeholders": "PLACEHOLDERS"}
 OLD_LANGUAGES = ("en", "it", "es", "ru", "zh")  # the languages patterns.py held
+# Tables written after the packs left Python: no old literal to compare them with.
+NEW = {"boilerplate", "formal_address", "informal_address", "vague_time", "dated"}
 
 
 def _fp(table) -> list[list]:
@@ -54,7 +56,7 @@ def _fp(table) -> list[list]:
 
 def test_every_pack_table_is_compared_and_every_old_table_is_kept():
     tables = {f.name for f in fields(CheckPack)}
-    assert tables == {*FLAT, *CLAUSES, *ANY, "offer_types", "negation"}
+    assert tables == {*FLAT, *CLAUSES, *ANY, *NEW, "offer_types", "negation"}
     old = {*FLAT.values(), *CLAUSES.values(), *ANY.values(), "_NEG_OWN",
            *(f"OFFER_TYPES.{kind}" for kind in OFFER_TYPES)}
     assert old == set(OLD)

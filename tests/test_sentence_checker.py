@@ -211,3 +211,16 @@ def test_the_revise_loop_is_told_which_sentence_to_change():
     report = check("Sorry for any inconvenience. We will be in touch soon.", language="en")
     item = next(i for i in report.failed_items() if i.startswith("promise_without_date"))
     assert 'Change: "We will be in touch soon."' in item
+
+
+@pytest.mark.parametrize("note,formal_word", [
+    ("mandamos un reembolso de 3.200 € a la cuenta bancaria de otra persona y el cliente tenía "
+     "que pagar la entrada del piso el viernes", "usted"),
+    ("da tre giorni un cliente ci segnala un errore al checkout e non riusciamo a riprodurlo",
+     "Lei"),
+])
+def test_an_informal_draft_never_quotes_the_note_in_formal_address(note, formal_word):
+    """The note's "el cliente" would become "usted" in a tú draft: the quote is left out."""
+    draft = compose(note, progress=False)
+    assert "register_mixed" not in names(draft.report)
+    assert formal_word not in draft.body.split()

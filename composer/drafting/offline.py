@@ -101,13 +101,22 @@ def _sentences(text: str) -> list[str]:
     return [p.strip().rstrip(".!。！ ") for p in parts if p.strip().rstrip(".!。！ ")]
 
 
-def _speaks_to_customer(text: str, plan: Plan) -> str:
-    """A support lead's words turned to the customer ("the customer" -> "you")."""
-    for phrase, you in (phrasebook(plan.language, plan.prompts).get("you_words") or {}).items():
+def _speaks_to_customer(text: str, plan: Plan, tone: str) -> str | None:
+    """A support lead's words turned to the customer ("the customer" -> "you"); None when that
+    takes a formal pronoun ("Lei", "usted") that a draft in an informal tone cannot use: the
+    verb would have to change with it, and a slip of register is worse than no quote."""
+    book = phrasebook(plan.language, plan.prompts)
+    formal_only = set(book.get("formal_you") or ()) if tone in (
+        book.get("informal_tones") or ()) else set()
+    for phrase, you in (book.get("you_words") or {}).items():
         if not _spaced(plan.language):  # no word boundaries: the phrases are whole
-            text = text.replace(phrase, you)
+            turned = text.replace(phrase, you)
         else:
-            text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", you, text, flags=re.IGNORECASE)
+            turned = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", you, text,
+                            flags=re.IGNORECASE)
+        if turned != text and you in formal_only:
+            return None
+        text = turned
     return text
 
 
@@ -132,7 +141,7 @@ def _quotable(plan: Plan) -> list[str] | None:
     return quotable
 
 
-def _incident_words(plan: Plan) -> str | None:
+def _incident_words(plan: Plan, tone: str) -> str | None:
     """The incident as the support lead wrote it, when short and in the output language: its
     leading statements, as many as fit."""
     sentences = _quotable(plan)
@@ -152,10 +161,10 @@ def _incident_words(plan: Plan) -> str | None:
     text = LANGUAGES[plan.language].sentence_join.join(chosen)
     if not chosen or _size(text, plan.language) < low or _has_instructions(text):
         return None
-    return _speaks_to_customer(text, plan)
+    return _speaks_to_customer(text, plan, tone)
 
 
-def _scope_notes(plan: Plan, quoted: str | None) -> list[str]:
+def _scope_notes(plan: Plan, quoted: str | None, tone: str) -> list[str]:
     """The incident's own sentences on what was and was not affected, lost or charged, that the
     quoted words do not already carry."""
     pattern = _scope_pattern(plan.language)
@@ -164,8 +173,8 @@ def _scope_notes(plan: Plan, quoted: str | None) -> list[str]:
         limit = MAX_SCOPE_WORDS if _spaced(plan.language) else MAX_SCOPE_CHARS
         if not pattern.search(sentence) or _size(sentence, plan.language) > limit:
             continue
-        note = _speaks_to_customer(sentence, plan)
-        if quoted and note in quoted or _has_instructions(note):
+        note = _speaks_to_customer(sentence, plan, tone)
+        if note is None or quoted and note in quoted or _has_instructions(note):
             continue
         notes.append(note)
     return notes
@@ -253,7 +262,7 @@ class _Writer:
     def regret(self) -> str | None:
         """The apology, with the incident's own words when they may be quoted; returns them."""
         book, plan = self.book, self.plan
-        quoted = _incident_words(plan)
+        quoted = _incident_words(plan, self.tone)
         incident_line = self.given("incident", quoted, "incident_line")
         if not incident_line:
             quoted = None
@@ -286,7 +295,7 @@ class _Writer:
         """What happened and what it touched, then whose fault it was."""
         book, plan, say, given = self.book, self.plan, self.say, self.given
         explanation = [say(book["explanation"], "explanation")]
-        notes = _scope_notes(plan, quoted)
+        notes = _scope_notes(plan, quoted, self.tone)
         sep = LANGUAGES[plan.language].clause_join
         if self.category in ("outage", "data_loss", "security_breach") or "scope" in plan.facts:
             if "scope" not in plan.facts and notes:
