@@ -10,17 +10,15 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from composer.backends import get_backend
 from composer.backends.base import DEFAULT_TIMEOUT, Backend, BackendError, Request, Usage
-from composer.backends.redact import Redactor, redactor_for, should_redact
 from composer.checking.checker import Report, check, objects_to
 from composer.checking.policy import prompt_sources, violations
 from composer.drafting.compensation import CompensationPlan, plan_compensation
 from composer.drafting.offline import OfflineBackend, fill_ins_in, write_offline
 from composer.drafting.plan import Plan, build_plan
-from composer.drafting.prompts import Budget, load_prompt, pack_guidance
 from composer.errors import ComposerError
 from composer.knowledge.retrieval import Hits, Retriever
 from composer.knowledge.store import StoreConfig
@@ -31,6 +29,10 @@ from composer.understand.injection import fence
 from composer.understand.model_reading import AskModel
 from composer.understand.reading import Reading, understand
 from composer.understand.triage import Triage
+
+if TYPE_CHECKING:  # only a model draft needs these: the offline path never imports jinja2
+    from composer.backends.redact import Redactor
+    from composer.drafting.prompts import Budget
 
 DEFAULT_K = 6
 DEFAULT_BUDGET = 1200  # tokens of retrieved guidance in the model prompt
@@ -227,8 +229,12 @@ def compose(
     # Cards about another kind of incident would only mislead the model.
     fitting = [h for h in hits if {decided.category, "any"} & set(h.card.categories)]
     offline_only = isinstance(chosen, OfflineBackend)
-    # The offline composer sends no prompt, so it skips the tokenizer (~0.4 s cold).
-    guidance, budget = ("", None) if offline_only else pack_guidance(fitting, token_budget)
+    # The offline composer sends no prompt, so it skips the tokenizer (~0.4 s cold) and jinja2.
+    guidance, budget = "", None
+    if not offline_only:
+        from composer.drafting.prompts import pack_guidance
+
+        guidance, budget = pack_guidance(fitting, token_budget)
     grounding = budget.included if budget else [h.card.id for h in fitting]
     plan = build_plan(
         reading, compensation, [*grounding, *decided.cards, *compensation.cards],
@@ -317,6 +323,8 @@ def _with_model(chosen: Backend, stage: _Stage, offline: Draft, guidance: str,
                 prompts: Path | None, revise: int, strict: bool, redact: bool | None) -> Draft:
     """The model's draft, revised while the checker flags it; the offline draft when the model
     fails, is refused, or stays too weak."""
+    from composer.drafting.prompts import load_prompt
+
     plan = stage.plan
     incident = plan.incident  # the facts as given; the model sees the text as pasted, fenced
     system = load_prompt("system", prompts).render(language_name=LANGUAGE_NAMES[plan.language])
@@ -354,6 +362,8 @@ def _with_model(chosen: Backend, stage: _Stage, offline: Draft, guidance: str,
 def _revised(talk: _Conversation, stage: _Stage, best: Draft, best_email: EmailOut,
              leak_sources: list[str], prompts: Path | None, revise: int) -> Draft:
     """Up to `revise` rounds of "here is what the checker found, fix it"; the best draft kept."""
+    from composer.drafting.prompts import load_prompt
+
     plan = stage.plan
     for _ in range(revise):
         if not best.problems:
@@ -437,6 +447,8 @@ def _model_reader(backend: Backend, incident: Incident, prompts: Path | None,
     personal data redacted as for a draft."""
     if not getattr(backend, "reads_incidents", False):
         return None
+    from composer.drafting.prompts import load_prompt
+
     variant = prompts if prompts is not None and (prompts / "read.yaml").is_file() else None
     prompt = load_prompt("read", variant)
     redactor = _redactor(backend, incident, redact)
@@ -453,6 +465,8 @@ def _model_reader(backend: Backend, incident: Incident, prompts: Path | None,
 
 def _redactor(backend: Backend, incident: Incident, redact: bool | None) -> Redactor | None:
     """Personal data stays on this machine: by default, redact for any non-loopback server."""
+    from composer.backends.redact import redactor_for, should_redact
+
     if redact is None:
         redact = hasattr(backend, "base_url") and should_redact(backend.base_url, None)
     return redactor_for(incident) if redact else None

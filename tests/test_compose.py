@@ -284,3 +284,18 @@ def test_the_third_time_raises_severity_like_a_prior_failure(write):
     third = write("è la terza volta che il pacco arriva in ritardo")
     assert third.reading.incident.prior_failures == 2
     assert SEVERITIES.index(third.triage.severity) > SEVERITIES.index(first.triage.severity)
+
+
+def test_an_offline_draft_imports_neither_jinja2_nor_the_redactor(shipped_store):
+    """Both serve the model's prompt only; importing them cost a cold compose ~50 ms."""
+    code = (
+        "import sys; from composer.pipeline import compose;"
+        "from composer.knowledge.store import StoreConfig;"
+        f"store = StoreConfig.resolve(path={str(shipped_store.path)!r});"
+        "assert compose('wrong bank account', store=store, progress=False).body;"
+        "print(sorted(m for m in ('jinja2', 'composer.backends.redact', "
+        "'composer.drafting.prompts') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -61,3 +62,20 @@ def test_default_search_does_not_import_torch(shipped_store):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_loading_e5_leaves_the_environment_as_it_was():
+    """Its engine loads with a short OpenMP spin (GOMP_SPINCOUNT, read once, when it loads)
+    unless the user tuned OpenMP's waiting; either way the environment is as it was after."""
+    code = (
+        "import os; from composer.knowledge.embeddings import get_embedder;"
+        "get_embedder('e5').embed_query(['wrong bank account']);"
+        "print(os.environ.get('GOMP_SPINCOUNT'), os.environ.get('OMP_WAIT_POLICY'))"
+    )
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("GOMP_SPINCOUNT", "OMP_WAIT_POLICY")}
+    for given, expected in (({}, "None None"), ({"GOMP_SPINCOUNT": "10"}, "10 None"),
+                            ({"OMP_WAIT_POLICY": "ACTIVE"}, "None ACTIVE")):
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                check=True, env={**env, **given})
+        assert result.stdout.strip() == expected

@@ -52,6 +52,29 @@ def test_every_supported_language_has_a_valid_understand_pack(lang):
     assert any(pack.category_cues.values())
 
 
+def test_every_triage_table_compiles():
+    """Tables compile when first read (a cold compose reads a few): here every one is read."""
+    built = tables()
+    assert set(built) >= {*CATEGORIES, *(f"stems:{c}" for c in CATEGORIES), *FLAT,
+                          "remedy_offered"}
+    for name in built:
+        assert all(isinstance(p, re.Pattern) for p in built[name]), name
+    for lang in (*SUPPORTED, "common"):
+        pack = load_pack(lang)
+        assert all(isinstance(p, re.Pattern) for table in (
+            *pack.category_cues.values(), *pack.category_stems.values(), pack.reported_speech,
+            pack.remedy_offer_words, pack.quote_swap_words) for p in table), lang
+
+
+def test_a_table_is_compiled_when_first_read_and_kept(tmp_path):
+    root = _broken_pack(tmp_path, "wide_impact:\n  - 'everyone'\nrepeated:\n  - 'again ['\n")
+    pack = load_pack("xx", directory=root)  # the bad regex in `repeated` is not read yet
+    assert [p.pattern for p in pack.wide_impact] == ["everyone"]
+    assert pack.wide_impact[0] is next(iter(pack.wide_impact))
+    with pytest.raises(PackError, match=r"understand\.yaml:4: repeated\[0\] 'again \[': bad regex"):
+        list(pack.repeated)
+
+
 def test_the_tables_hold_every_supported_language_in_order():
     built = tables()
     for category in CATEGORIES:
@@ -165,31 +188,33 @@ def _broken_pack(tmp_path: Path, text: str) -> Path:
     return tmp_path
 
 
-def _error(tmp_path: Path, text: str) -> str:
+def _error(tmp_path: Path, text: str, read=lambda pack: pack) -> str:
+    """The one-line error of the pack `text`: at load, or when `read` first reads a table."""
     root = _broken_pack(tmp_path, text)
     with pytest.raises(PackError) as raised:
-        load_pack("xx", directory=root)
+        read(load_pack("xx", directory=root))
     assert isinstance(raised.value, ComposerError)
     message = str(raised.value)
     assert "\n" not in message
     return message
 
 
-def test_a_bad_regex_names_file_line_and_entry(tmp_path):
+def test_a_bad_regex_names_file_line_and_entry_when_its_table_is_first_read(tmp_path):
     message = _error(tmp_path, (
         "category_cues:\n"
         "  outage:\n"
         "    - '\\b(down|offline)'\n"
         "    - - '\\b(site|service) '\n"
         "      - '(was|is down'\n"
-    ))
+    ), read=lambda pack: pack.category_cues["outage"][0])
     assert message.startswith(str(tmp_path / "xx" / "understand.yaml") + ":5: ")
     assert "category_cues.outage[1] '(was|is down'" in message
     assert "bad regex (missing ), unterminated subpattern" in message
 
 
 def test_a_bad_regex_in_a_plain_list(tmp_path):
-    message = _error(tmp_path, "wide_impact:\n  - 'everyone'\n  - 'all [customers'\n")
+    message = _error(tmp_path, "wide_impact:\n  - 'everyone'\n  - 'all [customers'\n",
+                     read=lambda pack: list(pack.wide_impact))
     assert ":3: wide_impact[1] 'all [customers': bad regex (unterminated character set" in message
 
 

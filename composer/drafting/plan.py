@@ -24,6 +24,7 @@ from composer.language.packs import languages_dir
 from composer.understand.incident import Incident
 from composer.understand.reading import Reading
 from composer.understand.triage import Triage
+from composer.yamlio import load_yaml
 
 # Facts a phrasebook template may use; each is either known or a visible fill-in.
 FACT_FIELDS = (
@@ -97,8 +98,8 @@ def phrasebook(language: str, directory: Path | None = None) -> dict[str, Any]:
 
 @lru_cache(maxsize=64)
 def _read_phrasebook(path: Path, mtime_ns: int, language: str) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:  # the C parser: with the Python one, the six phrasebooks cost ~0.1 s of every compose
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise PhrasebookError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict) or data.get("language") != language:

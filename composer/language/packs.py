@@ -2,21 +2,22 @@
 
 A pack is `languages/<code>/<name>.yaml` (`languages/common/` holds cues that span languages).
 Adding or tuning a language then means editing one folder, and a reviewer reads the phrases
-without the Python around them. Packs are validated when they load: every regex is compiled, an
-unknown table or category is refused, and an error names the file, the line and the entry, so a
-slip in a pack fails at once instead of silently never matching.
+without the Python around them. Packs are validated when they load: an unknown table or category
+is refused, every regex is compiled (a lazy table's the first time it is read), and an error
+names the file, the line and the entry, so a slip in a pack fails loudly instead of silently
+never matching.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BeforeValidator, PlainValidator, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BeforeValidator, PlainValidator, TypeAdapter, ValidationError
 
 from composer.errors import ComposerError
 from composer.paths import project_dir
@@ -87,6 +88,65 @@ LazyRegex = Annotated[RegexText, PlainValidator(_text(re.IGNORECASE))]
 LazyCaseSensitiveRegex = Annotated[RegexText, PlainValidator(_text(0))]
 
 
+class LazyPatterns(Sequence[re.Pattern[str]]):
+    """A table read as text and compiled, whole, the first time it is read: triage holds every
+    language's cues (a mixed-language note matches across languages), and a cold compose reads
+    a few of its tables. It reads like the tuple of compiled patterns it stands for; a bad
+    regex is the PackError loading would give, naming the file, the line and the entry."""
+
+    __slots__ = ("_compiled", "_entries", "_where")
+
+    def __init__(self, entries: tuple[RegexText, ...] = ()) -> None:
+        self._entries = entries
+        self._compiled: tuple[re.Pattern[str], ...] | None = None
+        self._where: tuple[Path, tuple[str | int, ...]] | None = None
+
+    def read_from(self, path: Path, loc: tuple[str | int, ...]) -> None:
+        """Where the table is in its pack (`loc`, e.g. `("category_cues", "outage")`)."""
+        self._where = (path, loc)
+
+    def _patterns(self) -> tuple[re.Pattern[str], ...]:
+        if self._compiled is None:
+            self._compiled = tuple(self._compile(i, entry) for i, entry in enumerate(self._entries))
+        return self._compiled
+
+    def _compile(self, index: int, entry: RegexText) -> re.Pattern[str]:
+        try:
+            return re.compile(entry.pattern, entry.flags)
+        except re.error as err:
+            if self._where is None:
+                raise PackError(f"{entry.pattern!r}: bad regex ({err.msg} at position "
+                                f"{err.pos})") from None
+            path, loc = self._where
+            raise bad_regex(path, (*loc, index), err) from None
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._patterns()[index]
+
+    def __iter__(self) -> Iterator[re.Pattern[str]]:
+        return iter(self._patterns())
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __repr__(self) -> str:
+        return f"LazyPatterns({[entry.pattern for entry in self._entries]!r})"
+
+
+# A table of LazyRegex entries (each checked to be a string or pieces at load), compiled when read.
+LazyTable = Annotated[tuple[LazyRegex, ...], AfterValidator(LazyPatterns)]
+
+
+def _place_lazy_tables(pack: Any, path: Path) -> None:
+    """Tell each lazy table of `pack` (a field, or a value of a mapping field) where it was
+    read from, so that its bad regex names the file and the entry."""
+    for name, value in getattr(pack, "__dict__", {}).items():
+        tables = value.items() if isinstance(value, dict) else ((None, value),)
+        for key, table in tables:
+            if isinstance(table, LazyPatterns):
+                table.read_from(path, (name,) if key is None else (name, key))
+
+
 def bad_regex(path: Path, loc: tuple[str | int, ...], err: re.error) -> PackError:
     """The error for an entry kept as text that does not compile: one line naming the file, the
     line and the entry (`loc`: its place in the pack, e.g. `("regret", 3)`), as loading would."""
@@ -152,9 +212,11 @@ def _load(path: Path, schema: type[T], mtime: int) -> T:
     if not isinstance(data, dict):
         raise PackError(f"{_shown(path)}:1: a pack is a mapping of table names to entries")
     try:
-        return _adapter(schema).validate_python(data)
+        pack = _adapter(schema).validate_python(data)
     except ValidationError as err:
         raise PackError(_describe(path, node, err)) from None
+    _place_lazy_tables(pack, path)
+    return pack
 
 
 def _describe(path: Path, root: yaml.Node, err: ValidationError) -> str:

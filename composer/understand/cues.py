@@ -1,4 +1,6 @@
-"""The schema of `languages/<code>/understand.yaml`: what triage reads an incident by."""
+"""The schema of `languages/<code>/understand.yaml`: what triage reads an incident by. Each table
+is compiled the first time it is read (`LazyTable`): triage holds every language's tables, and
+one incident reads a few of them."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Literal
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
-from composer.language.packs import Patterns, load_pack
+from composer.language.packs import LazyTable, load_pack
 
 # The categories a pack may name; triage.CATEGORIES is the same set (tested), so that a misspelt
 # category in a pack is an error, not a table nobody reads.
@@ -25,23 +27,23 @@ class UnderstandPack:
     """What triage reads an incident by, in one language; each table is named by what it
     catches. `eq=False`: two loads are two packs, so callers can cache on the object."""
 
-    category_cues: dict[Category, Patterns] = field(default_factory=dict)
-    category_stems: dict[Category, Patterns] = field(default_factory=dict)
-    app_broken: Patterns = ()
-    wide_impact: Patterns = ()
-    long_impact: Patterns = ()
-    sensitive_data: Patterns = ()
-    repeated: Patterns = ()
-    still_open: Patterns = ()
-    already_fixed: Patterns = ()
-    price_mentioned: Patterns = ()
-    prices_correct: Patterns = ()
-    remedy_offer_words: Patterns = ()
-    quote_swap_words: Patterns = ()
+    category_cues: dict[Category, LazyTable] = field(default_factory=dict)
+    category_stems: dict[Category, LazyTable] = field(default_factory=dict)
+    app_broken: LazyTable = ()
+    wide_impact: LazyTable = ()
+    long_impact: LazyTable = ()
+    sensitive_data: LazyTable = ()
+    repeated: LazyTable = ()
+    still_open: LazyTable = ()
+    already_fixed: LazyTable = ()
+    price_mentioned: LazyTable = ()
+    prices_correct: LazyTable = ()
+    remedy_offer_words: LazyTable = ()
+    quote_swap_words: LazyTable = ()
     # Broken, damaged or wrong goods: an exchange restores them.
-    faulty_goods: Patterns = ()
+    faulty_goods: LazyTable = ()
     # Talk about the customer instead of to them: a support lead's note pasted into an email.
-    reported_speech: Patterns = ()
+    reported_speech: LazyTable = ()
 
 
 def load_cues(lang: str, directory: str | Path | None = None) -> UnderstandPack:

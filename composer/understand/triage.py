@@ -14,7 +14,7 @@ module holds the rules that use them.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -72,7 +72,7 @@ _FLAT_TABLES = (
 Table = tuple[re.Pattern[str], ...]
 
 
-def tables() -> dict[str, Table]:
+def tables() -> Mapping[str, Table]:
     """Every table triage matches, built from the language packs: a category's cues by its
     name, its weak words as `stems:<category>`, the rest by their pack names. Rebuilt only
     when a pack file changed."""
@@ -80,23 +80,52 @@ def tables() -> dict[str, Table]:
 
 
 @cache
-def _assemble(packs: tuple[UnderstandPack, ...], common: UnderstandPack) -> dict[str, Table]:
+def _assemble(packs: tuple[UnderstandPack, ...], common: UnderstandPack) -> _Tables:
+    return _Tables(packs, common)
+
+
+class _Tables(Mapping[str, Table]):
     """Each language's entries in turn (the order of SUPPORTED), then those that span
-    languages: the first pattern that matches gives the reason, so the order is kept."""
-    every = (*packs, common)
-    built: dict[str, Table] = {}
-    for category in CATEGORIES:
-        cues = [cue for pack in packs for cue in pack.category_cues.get(category, ())]
-        if category == "typo":
+    languages: the first pattern that matches gives the reason, so the order is kept. A table
+    is built, and its patterns compiled, the first time it is read: most incidents are decided
+    by a few tables, and compiling all of them cost every cold compose ~50 ms."""
+
+    def __init__(self, packs: tuple[UnderstandPack, ...], common: UnderstandPack) -> None:
+        self._packs, self._common = packs, common
+        self._names = (*(name for category in CATEGORIES
+                         for name in (category, f"stems:{category}")),
+                       *_FLAT_TABLES, "remedy_offered")
+        self._built: dict[str, Table] = {}
+
+    def __getitem__(self, name: str) -> Table:
+        table = self._built.get(name)
+        if table is None:
+            if name not in self._names:
+                raise KeyError(name)
+            table = self._built[name] = self._build(name)
+        return table
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def _build(self, name: str) -> Table:
+        packs, common = self._packs, self._common
+        every = (*packs, common)
+        if name == "remedy_offered":
+            return (_joined(_OFFERED, every, "remedy_offer_words"),)
+        if name in _FLAT_TABLES:
+            return tuple(p for pack in every for p in getattr(pack, name))
+        if name.startswith("stems:"):
+            category = name.removeprefix("stems:")
+            return tuple(stem for pack in every for stem in pack.category_stems.get(category, ()))
+        cues = [cue for pack in packs for cue in pack.category_cues.get(name, ())]
+        if name == "typo":
             cues.append(_joined(_QUOTE_SWAP, every, "quote_swap_words"))
-        cues.extend(common.category_cues.get(category, ()))
-        built[category] = tuple(cues)
-        built[f"stems:{category}"] = tuple(
-            stem for pack in every for stem in pack.category_stems.get(category, ()))
-    for name in _FLAT_TABLES:
-        built[name] = tuple(p for pack in every for p in getattr(pack, name))
-    built["remedy_offered"] = (_joined(_OFFERED, every, "remedy_offer_words"),)
-    return built
+        cues.extend(common.category_cues.get(name, ()))
+        return tuple(cues)
 
 
 def _joined(frame: tuple[str, str], packs: Sequence[UnderstandPack], name: str) -> re.Pattern:
