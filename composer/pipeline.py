@@ -73,6 +73,9 @@ class Draft:
     rounds: list[Round] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # breaks the plan: never shown as is
     reading: Reading | None = None  # how the incident was read (None for a hand-made Draft)
+    # Besides the incident, where the draft's figures may come from (the plan's facts and
+    # offer): what an edited draft is checked against for invented_fact.
+    known: list[str] = field(default_factory=list)
 
     def __repr__(self) -> str:
         verdict = self.report.verdict if self.report and self.should_apologize else "no apology"
@@ -286,7 +289,7 @@ class _Stage:
         (one with `leak_sources`) also against what the plan fixes."""
         plan = self.plan
         report = check(email.text(), self.reading, language=plan.language,
-                       embeddings=embeddings)
+                       embeddings=embeddings, known=plan.sources_of_figures())
         refused = violations(email, plan, report, leak_sources) if leak_sources is not None \
             else []
         return Draft(
@@ -295,7 +298,7 @@ class _Stage:
             fill_ins=fill_ins_in(email.text()), sources=self.sources,
             paragraphs=list(email.paragraphs), backend=backend.name, model=backend.model,
             hits=self.reading.similar, budget=self.budget, report=report, refused=refused,
-            reading=self.reading,
+            reading=self.reading, known=plan.sources_of_figures(),
         )
 
 

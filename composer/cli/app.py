@@ -152,6 +152,10 @@ def check_command(
     ] = False,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Also show each sentence with its labels, who "
+                           "found them and the model's confidence.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Check an apology against the rubric, anti-patterns and compensation rules.
@@ -160,7 +164,7 @@ def check_command(
     """
     from composer.checking.checker import check, incident_from_options
     from composer.cli.check_inputs import read_check_input
-    from composer.cli.check_render import render_report
+    from composer.cli.check_render import render_report, render_sentences
 
     text = read_check_input(source)
     llm_judge = None
@@ -175,6 +179,8 @@ def check_command(
         out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
         out.print(render_report(report))
+        if explain:
+            out.print(render_sentences(report))
     raise typer.Exit(1 if report.verdict == "needs_changes" else 0)
 
 

@@ -147,6 +147,17 @@ class Plan:
         """A known fact, or its visible fill-in."""
         return self.facts.get(name) or self.fill_ins[name]
 
+    def sources_of_figures(self) -> list[str]:
+        """Besides the incident, where a figure in a draft may come from: the facts given, the
+        facts stated (as told to the customer), and the offer the plan sized. Anything else is
+        invented (the checker's invented_fact)."""
+        offer = self.compensation
+        sized = [format(v, "f") for v in (offer.amount, offer.share_of_loss) if v is not None]
+        if offer.share_of_loss is not None:
+            sized.append(format(offer.share_of_loss * 100, "f"))
+        return [*self.facts.values(), *self.extras.values(), *(s.told for s in self.stated),
+                *sized]
+
     def open_fill_ins(self) -> list[str]:
         """The fill-ins a draft may need: every fact field nobody gave us."""
         return [label for name, label in self.fill_ins.items() if name not in self.facts]
