@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -121,19 +121,8 @@ def kb_train(
     """Rebuild the triage model from the labelled corpus and the eval cases; print its
     cross-validated figures (per language and writing style) and its blind-set figures."""
     from composer.evals.train_triage import train
-    from composer.progress import progress_bar
 
-    with progress_bar(not as_json) as bar:
-        task = bar.add_task("embedding incidents", total=None)
-
-        def on_embed(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        def log(message: str) -> None:
-            if not as_json:
-                bar.console.print(message, highlight=False)
-
-        report = train(corpus, out_file, on_embed=on_embed, log=log)
+    report = _train_shown("embedding incidents", train, corpus, out_file, quiet=as_json)
     if as_json:
         out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
         return
@@ -174,19 +163,8 @@ def kb_train_checker(
     """Rebuild the checker's sentence model from the sentence bank; print its figures,
     cross-validated by document and by writing register."""
     from composer.evals.train_sentences import train
-    from composer.progress import progress_bar
 
-    with progress_bar(not as_json) as bar:
-        task = bar.add_task("embedding sentences", total=None)
-
-        def on_embed(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        def log(message: str) -> None:
-            if not as_json:
-                bar.console.print(message, highlight=False)
-
-        report = train(bank, out_file, on_embed=on_embed, log=log)
+    report = _train_shown("embedding sentences", train, bank, out_file, quiet=as_json)
     if as_json:
         out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
         return
@@ -208,6 +186,25 @@ def kb_train_checker(
         f"[green]wrote[/] {report.model_path} ({report.size_bytes / 1024:.0f} KB, loads in "
         f"{report.load_ms:.1f} ms) in {report.seconds:.0f} s", highlight=False,
     )
+
+
+def _train_shown(what: str, train: Any, data: Path | None, out_file: Path | None, *,
+                 quiet: bool) -> Any:
+    """Run a trainer with a progress bar over its embedding and its log above it (neither
+    with --json, whose output a script reads)."""
+    from composer.progress import progress_bar
+
+    with progress_bar(not quiet) as bar:
+        task = bar.add_task(what, total=None)
+
+        def on_embed(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        def log(message: str) -> None:
+            if not quiet:
+                bar.console.print(message, highlight=False)
+
+        return train(data, out_file, on_embed=on_embed, log=log)
 
 
 def _figure_table(title: str, rows: list[dict]) -> None:
