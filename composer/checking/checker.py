@@ -287,7 +287,8 @@ def sentence_views(
         proba = model.proba if model else {}
         labels = [
             SentenceLabel(name, kind,
-                          "phrases" if sentence in by_phrases.get(name, ()) else "model",
+                          "model" if sentence in learned.flagged(name)
+                          and sentence not in by_phrases.get(name, ()) else "phrases",
                           proba.get(name))
             for kind, names in (("step", [n for n in STEP_NAMES if sentence in found[n]]),
                                 ("anti_pattern", [f.name for f in findings

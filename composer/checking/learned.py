@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from composer.checking.sentence_model import SentenceLabels, shipped_model
 from composer.checking.similarity import SIGNAL
+from composer.schema import FILL_IN
 
 # The labels whose model hits count in the verdict (when over their counted threshold); for the
 # rest, the phrases decide alone and the model's view is shown in --explain only. Placeholders
@@ -64,8 +65,10 @@ def learn(sentences: list[str], notes: list[str]) -> Learned:
     texts = [s for s in sentences if len(s.strip()) >= 3][:MAX_SENTENCES]
     if not texts:
         return Learned()
+    # A fill-in's words are the sender's to replace ("[[what we change so it does not happen
+    # again]]" promises nothing): the model reads the sentence without them.
     try:
-        vectors = SIGNAL.vectors([t[:MAX_CHARS] for t in texts])
+        vectors = SIGNAL.vectors([FILL_IN.sub("…", t)[:MAX_CHARS] for t in texts])
     except Exception as exc:  # a broken model mid-run must not break the check
         notes.append(f"sentence model failed ({type(exc).__name__}); phrases only")
         return Learned()
