@@ -83,6 +83,12 @@ def test_parse_json_with_text_before_and_after_it():
     assert parse_email(content).sign_off == GOOD["sign_off"]
 
 
+def test_parse_json_with_a_raw_line_break_inside_a_paragraph():
+    broken = dumps(GOOD).replace(GOOD["subject"], GOOD["subject"][:5] + "\n" + GOOD["subject"][5:])
+    assert "\n" in broken
+    assert parse_email(broken).subject.replace("\n", "") == GOOD["subject"]
+
+
 def test_parse_json_followed_by_chatter():
     assert parse_email(f"{dumps(GOOD)}\n\nI hope this helps!").subject == GOOD["subject"]
 

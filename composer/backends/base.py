@@ -68,7 +68,8 @@ class JsonBackend(Protocol):
 
 
 def parse_email(content: str | None) -> EmailOut:
-    """Read a model's answer as an EmailOut, tolerating code fences and text around the JSON."""
+    """Read a model's answer as an EmailOut, tolerating code fences and text around the JSON,
+    and a raw line break inside a string (small models write paragraphs that way)."""
     if not content or not content.strip():
         raise BackendError("the model returned an empty answer")
     text = content.strip()
@@ -78,7 +79,7 @@ def parse_email(content: str | None) -> EmailOut:
     elif "{" in text and "}" in text:  # chatter before or after the object
         text = text[text.index("{"): text.rindex("}") + 1]
     try:
-        data = json.loads(text)
+        data = json.loads(text, strict=False)
     except json.JSONDecodeError as exc:
         raise BackendError(
             f"the model's answer is not valid JSON ({exc.msg} at {exc.pos})"
