@@ -30,6 +30,9 @@ def test_wheel_ships_cards_sources_and_eval_sets(tmp_path):
     assert f"{data}evals/retrieval.yaml" in names
     assert any(n.startswith(f"{data}evals/check_cases/") for n in names)
     assert "composer/cli/__init__.py" in names
+    # the learned models: compose and check run on them offline
+    for model in ("composer/understand/models/triage", "composer/checking/models/sentences"):
+        assert {f"{model}.npz", f"{model}.json"} <= names
     prompts = {p.relative_to(ROOT).as_posix() for p in (ROOT / "prompts").rglob("*.yaml")}
     assert {f"{data}{name}" for name in prompts} <= names
     assert len(prompts) >= 4
