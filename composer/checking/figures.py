@@ -23,10 +23,12 @@ _SEPARATORS = re.compile(r"[\u00a0\u202f ']")
 def figures(text: str) -> set[str]:
     """The figures of `text` in canonical forms: each as a number (no trailing zeros) and as
     its bare digits."""
-    out: set[str] = set()
-    for raw in _FIGURE.findall(FILL_IN.sub(" ", text)):
-        out.update(_forms(raw))
-    return out
+    return set().union(*(_forms(raw) for raw in _written(text)))
+
+
+def _written(text: str) -> list[str]:
+    """The figures as written, outside fill-ins."""
+    return _FIGURE.findall(FILL_IN.sub(" ", text))
 
 
 def _forms(raw: str) -> set[str]:
@@ -58,10 +60,4 @@ def invented(sentences: Iterable[str], known_texts: Iterable[str],
     known: set[str] = {_plain(v) for v in known_values}
     for text in known_texts:
         known |= figures(text)
-    flagged = []
-    for sentence in sentences:
-        for raw in _FIGURE.findall(FILL_IN.sub(" ", sentence)):
-            if not (_forms(raw) & known):
-                flagged.append(sentence)
-                break
-    return flagged
+    return [s for s in sentences if any(not (_forms(raw) & known) for raw in _written(s))]

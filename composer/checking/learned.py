@@ -45,12 +45,6 @@ class Learned:
         enough to confirm a weak phrase cue, not to count alone."""
         return [s.text for s in self.sentences if label in s.labels]
 
-    def confidence(self, sentence: str, label: str) -> float | None:
-        for s in self.sentences:
-            if s.text == sentence:
-                return s.proba.get(label)
-        return None
-
 
 def learn(sentences: list[str], notes: list[str]) -> Learned:
     """The model's labels for `sentences`; empty (with a note) when the model or the embedder

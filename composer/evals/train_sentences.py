@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,9 @@ import numpy as np
 from composer.checking.sentence_model import LABELS, MODEL_PATH, SentenceModel
 from composer.evals.softmax import fit_softmax
 from composer.evals.train_triage import (
-    ENCODING,
+    ENCODING as INCIDENT_ENCODING,
+)
+from composer.evals.train_triage import (
     TrainError,
     dumps,
     embed_texts,
@@ -39,6 +41,10 @@ from composer.paths import project_dir
 from composer.yamlio import load_yaml
 
 FOLDS = 5
+# What each row is: the same e5 query encoding the triage model uses, of one sentence.
+ENCODING = {**INCIDENT_ENCODING,
+            "input": "one sentence, stripped (a check reads a draft's [[fill-ins]] as …; the "
+                     "bank has none)"}
 # (C, balanced class weights): small, so a fit stays well under a second.
 GRID: tuple[tuple[float, bool], ...] = ((0.125, False), (0.5, False), (2.0, False),
                                         (0.5, True), (2.0, True))
@@ -276,7 +282,3 @@ def _register_figures(bank: Bank, x: np.ndarray, settings: dict[str, Any]) -> di
             pred[test, j] = _sigmoid(x[test] @ w + b) >= s["threshold"]
     return {label: prf(bank.y[:, j], pred[:, j]) for j, label in enumerate(LABELS)}
 
-
-def label_table(figures: dict[str, Any], labels: Sequence[str] = LABELS) -> list[dict[str, Any]]:
-    """Rows of (label, precision, recall, F1) for a figures block, for the CLI's table."""
-    return [{"label": label, **figures[label]} for label in labels]
