@@ -8,7 +8,16 @@ import yaml
 from composer.knowledge.cards import load_knowledge
 from composer.knowledge.embeddings import E5Embedder
 from composer.knowledge.retrieval import Retriever
-from composer.knowledge.store import StoreConfig, StoreError, build_index, index_stats, open_index
+from composer.knowledge.chroma_local import LocalReader
+from composer.knowledge.store import (
+    StoreConfig,
+    StoreError,
+    build_index,
+    connect,
+    index_stats,
+    open_index,
+    read_pointer,
+)
 
 
 def test_first_build_then_up_to_date(store, mini_knowledge):
@@ -24,6 +33,28 @@ def test_index_survives_a_new_process_handle(store, mini_knowledge):
     reopened = StoreConfig.resolve(path=store.path)
     hits = Retriever.open(reopened, mini_knowledge).retrieve("site down for hours", k=1)
     assert hits[0].card.id == "template.outage-credit"
+
+
+def test_the_engine_reader_answers_as_chromadbs_client(store, mini_knowledge):
+    """Readers skip the chromadb import by asking Chroma's engine directly; the answers must be
+    the client's, filters included."""
+    build_index(store, knowledge=mini_knowledge, progress=False)
+    reader = connect(store, read_only=True)
+    client = connect(store)
+    assert isinstance(reader, LocalReader) and not isinstance(client, LocalReader)
+    info = read_pointer(reader)
+    assert info == read_pointer(client)
+    fast = reader.get_collection(info.collection)
+    slow = client.get_collection(info.collection, embedding_function=None)
+    assert fast.count() == slow.count() > 3
+    vector = E5Embedder().embed_query(["the site was down for hours"])
+    for where in (None, {"kind": "template"}, {"$and": [{"kind": "rule"}, {"cat_outage": True}]}):
+        mine = fast.query(query_embeddings=vector, n_results=fast.count(), where=where,
+                          include=["distances"])
+        theirs = slow.query(query_embeddings=vector, n_results=slow.count(), where=where,
+                            include=["distances"])
+        assert mine["ids"] == theirs["ids"]
+        assert mine["distances"][0] == pytest.approx(theirs["distances"][0])
 
 
 def test_changed_knowledge_is_rebuilt_on_open(store, mini_knowledge_dir):

@@ -1,19 +1,20 @@
-"""Embedding functions behind Chroma's `EmbeddingFunction` protocol.
+"""The embedders: text to vectors for the index, the checker and triage.
 
 Each embedder has a stable `ident` (e.g. ``e5``, ``use``, ``st:/path/to/model``) that the index
 records, so a store built by one model is never queried with another. Heavy imports happen on
-first use: the default path never imports torch.
+first use: the default path never imports torch, nor chromadb (`for_chroma` wraps an embedder
+in Chroma's `EmbeddingFunction` protocol where chromadb's client needs one).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 
 from composer.errors import ComposerError
 
@@ -24,7 +25,11 @@ class EmbedderError(ComposerError, ValueError):
     """An embedder name that cannot be resolved, or a model that cannot be loaded."""
 
 
-class Embedder(EmbeddingFunction[Documents]):
+Documents = list[str]
+Embeddings = list[np.ndarray]
+
+
+class Embedder:
     """Shared plumbing: lazy model load, float32 rows, distinct query/document encodings."""
 
     ident: str
@@ -50,7 +55,7 @@ class Embedder(EmbeddingFunction[Documents]):
     def embed_query(self, input: Documents) -> Embeddings:
         return list(np.asarray(self._encode(list(input), True), dtype=np.float32))
 
-    def default_space(self) -> str:  # type: ignore[override]
+    def default_space(self) -> str:
         return "cosine"
 
     def get_config(self) -> dict[str, Any]:
@@ -175,3 +180,43 @@ def get_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
         return SentenceTransformerEmbedder(spec[3:])
     raise EmbedderError(f"unknown embedder {spec!r}: use 'e5', 'use' or 'st:<model name or path>'")
 
+
+
+def for_chroma(embedder: Embedder) -> Any:
+    """`embedder` behind Chroma's `EmbeddingFunction` protocol, for chromadb's client (a build,
+    or a Chroma server). Its name is the embedder's, so the collection's recorded function and
+    Chroma's conflict check see the same name as before."""
+    return _chroma_class(embedder.name())(embedder)
+
+
+@functools.cache
+def _chroma_class(function_name: str) -> type:
+    """One protocol class per embedder name: Chroma registers the class and calls `name()` on it
+    without an instance."""
+    from chromadb.api.types import EmbeddingFunction
+
+    class ChromaEmbedding(EmbeddingFunction[Documents]):  # type: ignore[misc]
+        def __init__(self, embedder: Embedder) -> None:
+            self.embedder = embedder
+
+        def __call__(self, input: Documents) -> Embeddings:
+            return self.embedder(input)
+
+        def embed_query(self, input: Documents) -> Embeddings:
+            return self.embedder.embed_query(input)
+
+        @staticmethod
+        def name() -> str:
+            return function_name
+
+        def default_space(self) -> str:  # type: ignore[override]
+            return self.embedder.default_space()
+
+        def get_config(self) -> dict[str, Any]:
+            return self.embedder.get_config()
+
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> Any:
+            return for_chroma(get_embedder(config["ident"]))
+
+    return ChromaEmbedding

@@ -30,7 +30,8 @@ from urllib.parse import urlparse
 
 from composer.errors import ComposerError
 from composer.knowledge.cards import CATEGORIES, CHANNEL_TAGS, SEVERITY_TAGS, Card, Knowledge
-from composer.knowledge.embeddings import DEFAULT_EMBEDDER, Embedder, get_embedder
+from composer.knowledge.chroma_local import LocalReader, open_reader
+from composer.knowledge.embeddings import DEFAULT_EMBEDDER, Embedder, for_chroma, get_embedder
 from composer.progress import progress_bar
 
 try:
@@ -142,12 +143,15 @@ def _settings():
     return Settings(anonymized_telemetry=False, allow_reset=False)
 
 
-def connect(config: StoreConfig):
-    """Open the Chroma client, turning its many failure modes into one actionable message."""
-    import chromadb
+def connect(config: StoreConfig, *, read_only: bool = False):
+    """Open the Chroma client, turning its many failure modes into one actionable message.
 
+    `read_only` opens a local store through Chroma's engine alone (`chroma_local`), which spares
+    a reader the chromadb import; building needs the client."""
     try:
         if config.url:
+            import chromadb
+
             parsed = urlparse(config.url)
             client = chromadb.HttpClient(
                 host=parsed.hostname,
@@ -159,6 +163,10 @@ def connect(config: StoreConfig):
             return client
         assert config.path is not None
         make_store_dir(config.path)
+        if read_only and (reader := open_reader(config.path / "chroma")) is not None:
+            return reader
+        import chromadb
+
         return chromadb.PersistentClient(path=str(config.path / "chroma"), settings=_settings())
     except StoreError:
         raise
@@ -390,7 +398,7 @@ def build_index(
         name = f"{PREFIX}{knowledge.content_hash[:10]}-{uuid.uuid4().hex[:8]}"
         collection = client.create_collection(
             name,
-            embedding_function=embedder,
+            embedding_function=for_chroma(embedder),
             configuration={"hnsw": {"space": "cosine"}},
             metadata={"content_hash": knowledge.content_hash, "embedder": embedder.ident},
         )
@@ -461,7 +469,7 @@ def open_index(
         # A new store: create it under the build lock, so concurrent first uses never both
         # initialise Chroma's database.
         build_index(config, progress=progress, knowledge=knowledge)
-    client = connect(config)
+    client = connect(config, read_only=True)
     info = read_pointer(client)
     if info is not None and config.embedder and config.embedder != info.embedder:
         raise StoreError(
@@ -479,7 +487,7 @@ def open_index(
                 raise
             print(f"warning: {exc}; using the index built earlier", file=sys.stderr)
             stale = True
-        client = connect(config)
+        client = connect(config, read_only=True)
         info = read_pointer(client)
     if info is None:
         raise StoreError(
@@ -497,7 +505,8 @@ def _open_live(client, config: StoreConfig, info: IndexInfo, stale: bool) -> Ope
         lease = _Lease(_lease_path(config, info.collection))
         embedder = get_embedder(info.embedder)
         try:
-            collection = client.get_collection(info.collection, embedding_function=embedder)
+            function = None if isinstance(client, LocalReader) else for_chroma(embedder)
+            collection = client.get_collection(info.collection, embedding_function=function)
         except Exception as exc:
             lease.release()
             newer = read_pointer(client)
@@ -520,7 +529,7 @@ def index_stats(config: StoreConfig, knowledge: Knowledge | None = None) -> dict
     from composer.knowledge.cards import shipped_knowledge
 
     knowledge = knowledge or shipped_knowledge()
-    client = connect(config)
+    client = connect(config, read_only=True)
     info = read_pointer(client)
     languages = {file: doc.language for file, doc in knowledge.sources.items()}
     return {
