@@ -6,9 +6,9 @@ import pytest
 import yaml
 
 from composer.knowledge.cards import load_knowledge
+from composer.knowledge.chroma_local import LocalReader
 from composer.knowledge.embeddings import E5Embedder
 from composer.knowledge.retrieval import Retriever
-from composer.knowledge.chroma_local import LocalReader
 from composer.knowledge.store import (
     StoreConfig,
     StoreError,
