@@ -57,6 +57,19 @@ def test_the_engine_reader_answers_as_chromadbs_client(store, mini_knowledge):
         assert mine["distances"][0] == pytest.approx(theirs["distances"][0])
 
 
+def test_another_chroma_engine_is_read_through_the_client(store, mini_knowledge, monkeypatch):
+    """A chromadb release whose engine declares other calls is not guessed at: readers use the
+    client, and retrieval answers as before."""
+    from composer.knowledge import chroma_local
+
+    build_index(store, knowledge=mini_knowledge, progress=False)
+    monkeypatch.setitem(chroma_local.CALLS, "query", "($self, collection_id, embeddings)")
+    reader = connect(store, read_only=True)
+    assert not isinstance(reader, LocalReader)
+    hits = Retriever.open(store, mini_knowledge, progress=False).retrieve("site down", k=1)
+    assert hits[0].card.id == "template.outage-credit"
+
+
 def test_changed_knowledge_is_rebuilt_on_open(store, mini_knowledge_dir):
     build_index(store, knowledge=load_knowledge(mini_knowledge_dir), progress=False)
     path = mini_knowledge_dir / "cards" / "cards.yaml"

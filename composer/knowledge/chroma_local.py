@@ -18,6 +18,15 @@ from typing import Any
 
 TENANT = "default_tenant"
 DATABASE = "default_database"
+# The engine's calls this reader makes, as the engine declares them (chromadb 1.5): any other
+# declaration means another engine, and the client is used instead.
+CALLS = {
+    "query": "($self, collection_id, ids, query_embeddings, n_results, where=..., "
+             "where_document=None, include=..., tenant=..., database=...)",
+    "count": "($self, collection_id, tenant=..., database=...)",
+    "get_collection": "($self, name, tenant, database)",
+    "list_collections": "($self, limit=None, offset=0, tenant=..., database=...)",
+}
 
 
 @dataclass
@@ -75,6 +84,9 @@ def open_reader(path: Path) -> LocalReader | None:
 
         import chromadb_rust_bindings as rust
 
+        if any(getattr(rust.Bindings, call).__text_signature__ != declared
+               for call, declared in CALLS.items()):
+            return None
         sqlite = rust.SqliteDBConfig(
             hash_type=rust.MigrationHash.MD5,  # the client's defaults for a local store
             migration_mode=rust.MigrationMode.Apply,
