@@ -99,9 +99,15 @@ def test_wording_varies_with_tone_stage_and_category(write):
     assert formal.startswith("Dear") and warm.startswith("Hi")
 
 
-def test_the_incidents_own_words_appear_when_short_and_in_the_output_language(write):
-    draft = write("we charged the customer twice for the annual plan")
-    assert "we charged you twice for the annual plan" in draft.body
+def test_the_leads_note_is_never_pasted_but_what_it_states_is_told(write):
+    """A support lead's note is about the customer; the email speaks to them, stating the facts
+    the note gives (the amount is the money lost, so the refund is sized from it)."""
+    draft = write("Note: we charged the customer twice for the annual plan, $239 each, "
+                  "on Monday; she has waited 5 days for the money back.")
+    body = draft.body
+    assert "the customer" not in body and "charged the customer twice" not in body
+    assert "$239" in body and "5 days" in body and "Monday" in body and "annual plan" in body
+    assert draft.compensation.type == "refund" and draft.compensation.amount is not None
 
 
 def test_a_policy_cap_is_respected_in_the_email(write):

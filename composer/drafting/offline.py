@@ -20,13 +20,15 @@ from babel.lists import format_list
 from composer.drafting.plan import Plan, phrasebook
 from composer.language.detect import LANGUAGES, SUPPORTED
 from composer.schema import FILL_IN, EmailOut, Paragraph
+from composer.understand.cues import load_cues
 from composer.understand.injection import instructions_in
 
 # How much of the incident may be quoted, and how long a scope note may be: in words, or in
 # characters for a language written without spaces between words.
-MIN_QUOTED_WORDS, MAX_QUOTED_WORDS = 4, 25
-MIN_QUOTED_CHARS, MAX_QUOTED_CHARS = 6, 60
-MAX_SCOPE_WORDS, MAX_SCOPE_CHARS = 30, 60
+# The longest sentence of the lead's note the email may carry (turned to the customer): below
+# the 60 characters at which a stretch of the note counts as pasted. A shorter one is a title.
+MAX_NOTE_CHARS = 55
+MIN_QUOTED_WORDS, MIN_QUOTED_CHARS = 4, 6
 # A note that asks something, quotes a draft or talks about writing is for us, not the customer:
 # a question mark or a quote in any script, or a phrasebook's `reading.note_words`.
 _QUESTION_OR_QUOTE = r"[?？«»“”„「」『』\"]|(?:^|\s)'"
@@ -120,10 +122,6 @@ def _speaks_to_customer(text: str, plan: Plan, tone: str) -> str | None:
     return text
 
 
-def _size(text: str, language: str) -> int:
-    return len(text.split()) if _spaced(language) else len(text)
-
-
 def _quotable(plan: Plan) -> list[str] | None:
     """The incident's statements, in the output language, with nothing the guard objects to;
     None when none of it may be quoted."""
@@ -132,9 +130,8 @@ def _quotable(plan: Plan) -> list[str] | None:
         return None
     if reading.written_in is not None and reading.written_in != plan.language:
         return None
-    text = reading.text
     quotable: list[str] = []
-    for sentence in _sentences(text):
+    for sentence in _sentences(reading.text):
         if _not_a_statement().search(sentence):
             break  # a question or a note to us: it and what follows are not for the customer
         quotable.append(sentence)
@@ -142,36 +139,31 @@ def _quotable(plan: Plan) -> list[str] | None:
 
 
 def _incident_words(plan: Plan, tone: str) -> str | None:
-    """The incident as the support lead wrote it, when short and in the output language: its
-    leading statements, as many as fit."""
+    """The incident's first statement, turned to the customer ("we charged you twice for the
+    annual plan"), when it is short: a longer note is the lead's, and its facts are told
+    instead. None when it still talks about the customer ("Francesca segnala che ...")."""
     sentences = _quotable(plan)
     if not sentences:
         return None
-    # What was or was not affected goes to the explanation's scope (`_scope_notes`), not here.
-    scope = _scope_pattern(plan.language)
-    sentences = sentences[:1] + [s for s in sentences[1:] if not scope.search(s)]
-    spaced = _spaced(plan.language)
-    low, high = ((MIN_QUOTED_WORDS, MAX_QUOTED_WORDS) if spaced
-                 else (MIN_QUOTED_CHARS, MAX_QUOTED_CHARS))
-    chosen: list[str] = []
-    for sentence in sentences:
-        if _size((" " if spaced else "").join([*chosen, sentence]), plan.language) > high:
-            break
-        chosen.append(sentence)
-    text = LANGUAGES[plan.language].sentence_join.join(chosen)
-    if not chosen or _size(text, plan.language) < low or _has_instructions(text):
+    text = sentences[0]
+    short = len(text) < MAX_NOTE_CHARS and len(text.split() if _spaced(plan.language) else text) \
+        >= (MIN_QUOTED_WORDS if _spaced(plan.language) else MIN_QUOTED_CHARS)
+    if not short or _has_instructions(text):
         return None
-    return _speaks_to_customer(text, plan, tone)
+    turned = _speaks_to_customer(text, plan, tone)
+    if turned is None or any(p.search(turned) for p in load_cues(plan.language).reported_speech):
+        return None
+    return turned
 
 
 def _scope_notes(plan: Plan, quoted: str | None, tone: str) -> list[str]:
-    """The incident's own sentences on what was and was not affected, lost or charged, that the
-    quoted words do not already carry."""
+    """The incident's own short sentences on what was and was not affected, lost or charged
+    ("Nobody has been charged yet"), turned to the customer. Only short ones: the email never
+    pastes the lead's note, and a longer sentence is the note, not a reassurance."""
     pattern = _scope_pattern(plan.language)
     notes = []
     for sentence in _quotable(plan) or []:
-        limit = MAX_SCOPE_WORDS if _spaced(plan.language) else MAX_SCOPE_CHARS
-        if not pattern.search(sentence) or _size(sentence, plan.language) > limit:
+        if not pattern.search(sentence) or len(sentence) >= MAX_NOTE_CHARS:
             continue
         note = _speaks_to_customer(sentence, plan, tone)
         if note is None or quoted and note in quoted or _has_instructions(note):
@@ -260,7 +252,9 @@ class _Writer:
         return ""
 
     def regret(self) -> str | None:
-        """The apology, with the incident's own words when they may be quoted; returns them."""
+        """The apology, the incident's first statement when short (turned to the customer),
+        then what the incident states, told to the customer: never the lead's note itself.
+        Returns the words quoted."""
         book, plan = self.book, self.plan
         quoted = _incident_words(plan, self.tone)
         incident_line = self.given("incident", quoted, "incident_line")
@@ -274,8 +268,7 @@ class _Writer:
         return quoted
 
     def stated(self, *already: str | None) -> str:
-        """What the incident states that the words above do not carry yet (all of it, when its
-        note could not be quoted: another language, or instructions in it), for the customer."""
+        """What the incident states that the sentences above do not carry yet."""
         said = " ".join(a for a in already if a)
         items = [s.told for s in self.plan.stated if s.typed not in said and s.told not in said]
         if not items:

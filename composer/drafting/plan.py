@@ -19,7 +19,7 @@ import yaml
 from composer.drafting.compensation import CompensationPlan
 from composer.errors import ComposerError
 from composer.language.detect import LANGUAGES
-from composer.language.money import Quantity, format_money, format_number
+from composer.language.money import Quantity, format_duration, format_money
 from composer.language.packs import languages_dir
 from composer.understand.incident import Incident
 from composer.understand.reading import Reading
@@ -197,9 +197,8 @@ def build_plan(
     if "customer" not in facts and named:
         facts["customer"] = named[0].text
     if incident.loss is not None:
-        facts["loss"] = quantity_text(incident.loss, triage.language, book)
-    amount = (quantity_text(Quantity(compensation.amount, compensation.unit), triage.language,
-                             book)
+        facts["loss"] = quantity_text(incident.loss, triage.language)
+    amount = (quantity_text(Quantity(compensation.amount, compensation.unit), triage.language)
               if compensation.amount is not None and compensation.unit else None)
     if amount:
         facts.setdefault("amount", amount)
@@ -219,7 +218,11 @@ def build_plan(
 
 
 # The kinds of fact the text states that an email repeats to the customer, in this order.
-STATED_KINDS = ("order_id", "invoice_id", "ticket_id", "product", "money", "duration", "date")
+STATED_KINDS = ("order_id", "invoice_id", "ticket_id", "product", "money", "duration", "date",
+                "time", "count")
+# Kinds whose text is a phrase in the incident's language ("Pro plan", "14,200 subscribers",
+# "Monday"): repeated only in an email in that language.
+PHRASE_KINDS = ("product", "count", "date")
 
 
 @dataclass(frozen=True)
@@ -236,12 +239,11 @@ def stated_facts(reading: Reading, book: dict[str, Any], known: list[str]) -> li
     plan already carries (the loss, an order given as a fact) is not repeated."""
     forms = book.get("fact_forms") or {}
     lang = reading.language
-    # A product name is a phrase ("annual plan"): repeated only in the language it was typed in.
-    kinds = [k for k in STATED_KINDS if k != "product" or reading.written_in in (None, lang)]
+    same_language = reading.written_in in (None, lang)
     out: list[Stated] = []
-    for kind in kinds:
+    for kind in STATED_KINDS:
         for fact in reading.facts_of(kind):
-            value = _fact_text(fact, lang, book)
+            value = _fact_text(fact, lang, book, same_language)
             if value is None or kind not in forms or any(value in k for k in known):
                 continue
             item = Stated(forms[kind].format(value=value), fact.text)
@@ -250,23 +252,24 @@ def stated_facts(reading: Reading, book: dict[str, Any], known: list[str]) -> li
     return out
 
 
-def _fact_text(fact: Any, lang: str, book: dict[str, Any]) -> str | None:
+def _fact_text(fact: Any, lang: str, book: dict[str, Any], same_language: bool) -> str | None:
     if isinstance(fact.value, Quantity):
-        return quantity_text(fact.value, lang, book)
+        return quantity_text(fact.value, lang)
     if isinstance(fact.value, date):
         from babel.dates import format_skeleton
 
         return format_skeleton("MMMMd", fact.value, locale=LANGUAGES[lang].locale)
-    if fact.kind in ("order_id", "invoice_id", "ticket_id"):
+    if fact.kind in ("order_id", "invoice_id", "ticket_id", "time"):
         return str(fact.value or fact.text)
-    if fact.kind == "product":
+    if fact.kind == "count" and not any(c.isdigit() for c in fact.text):
+        return None  # "twice", "дважды": the event, not a figure the customer needs restated
+    if fact.kind in PHRASE_KINDS and same_language:  # a weekday, a product, "3,100 customers"
         return fact.text
     return None
 
 
-def quantity_text(quantity: Quantity, lang: str, book: dict[str, Any]) -> str:
+def quantity_text(quantity: Quantity, lang: str) -> str:
     """Money and time as the customer writes them: `€149`, `2.400 USD`, `3 490 ₽`, `3,5 ore`."""
     if quantity.is_money:
         return format_money(quantity.amount, quantity.unit, lang)
-    unit = book.get("units", {}).get(quantity.unit, quantity.unit)
-    return f"{format_number(quantity.amount, lang)}{'' if lang == 'zh' else ' '}{unit}"
+    return format_duration(quantity.amount, quantity.unit, lang)

@@ -65,7 +65,9 @@ def verbatim_stretch(incident: str, email: str, limit: int = VERBATIM_CHARS) -> 
 
 
 def reported_speech(email: str, language: str) -> str | None:
-    """A phrase that talks about the customer instead of to them, or None."""
+    """A phrase that talks about the customer instead of to them, or None. Fill-ins do not
+    count: "[[nome del cliente]]" is for the lead, who replaces it before sending."""
+    email = FILL_IN.sub(" ", email)
     for pattern in load_cues(language).reported_speech:
         found = pattern.search(email)
         if found:

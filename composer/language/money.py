@@ -333,6 +333,19 @@ def format_number(amount: Decimal, lang: str) -> str:
         "\u202f", " ")
 
 
+def format_duration(amount: Decimal, unit: str, lang: str) -> str:
+    """A length of time as a customer in `lang` writes it, with the language's plural: `6 часов`,
+    `2 недели`, `3,5 ore`, `10 Tage`. Whole weeks (from 14 days) read as weeks: the reader
+    keeps weeks as days."""
+    from babel.units import format_unit
+
+    name = {"minutes": "duration-minute", "hours": "duration-hour", "days": "duration-day"}[unit]
+    if unit == "days" and amount >= 14 and amount % 7 == 0:
+        name, amount = "duration-week", amount / 7
+    text = format_unit(amount, name, locale=_locale(lang))
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
 def _locale(lang: str) -> str:
     """The babel locale of `lang` (its language.yaml says; zh is zh_Hans_CN), else the code."""
     pack = LANGUAGES.get(lang)

@@ -20,6 +20,7 @@ from composer.language.detect import (
     is_supported,
     no_packs,
 )
+from composer.language.money import Quantity
 from composer.understand.classifier import Prediction, TriageModel
 from composer.understand.facts import Fact, read_facts
 from composer.understand.incident import Incident
@@ -110,11 +111,28 @@ def understand(incident: Incident, *, language: str | None = None,
         cleaned = replace(cleaned, prior_failures=max(repeats) - 1)
     decided = triage(cleaned, hits, language, learned,
                      money_read=any(f.kind == "money" for f in facts))
+    if cleaned.loss is None and (lost := money_lost(decided, facts)) is not None:
+        cleaned = replace(cleaned, loss=lost)
     model, notes = ask_for_reading(cleaned.text, ask_model) if ask_model else (None, [])
     if model is not None:
         notes = disagreements(model, decided)
     return Reading(cleaned, incident.text, decided, injected, hits, written_in, facts, learned,
                    model, notes)
+
+
+# Categories where an amount the text states is money the customer lost (charged, or sent
+# astray), so it sizes the refund as a --loss would.
+MONEY_LOST = ("billing_error", "wrong_payment")
+
+
+def money_lost(decided: Triage, facts: list[Fact]) -> Quantity | None:
+    """The money lost, when the category is money taken or sent astray and the text states one
+    amount ("charged twice, $239 each"). Two amounts ("€49 instead of €39") stay a fill-in:
+    which is the loss is a person's call."""
+    if decided.category not in MONEY_LOST:
+        return None
+    amounts = {f.value for f in facts if f.kind == "money" and isinstance(f.value, Quantity)}
+    return amounts.pop() if len(amounts) == 1 else None
 
 
 def _learned(hits: Any) -> Prediction | None:
