@@ -110,6 +110,28 @@ def test_the_leads_note_is_never_pasted_but_what_it_states_is_told(write):
     assert draft.compensation.type == "refund" and draft.compensation.amount is not None
 
 
+def test_a_cause_the_note_states_is_told_and_a_guessed_one_is_not(write):
+    """"due to ..." states a cause: the explanation uses it instead of a blank. A cause the
+    reader only guessed from its shape ("a glitch ...") stays a fill-in, and so does a German
+    one (after "wegen" it is in the genitive, which the template's colon does not take)."""
+    stated = write("We sent your parcel to the wrong address due to a labelling error in our "
+                   "warehouse.").body
+    assert "a labelling error in our warehouse" in stated and "[[what caused it]]" not in stated
+    guessed = write("A glitch in the checkout charged some customers twice.").body
+    assert "[[what caused it]]" in guessed
+    german = write("Das Paket ging an die falsche Adresse wegen eines Etikettenfehlers im Lager.")
+    assert "[[" in german.body and "Etikettenfehlers" not in german.body
+
+
+def test_a_post_mortem_account_is_read_as_over(write):
+    """Told as a finished account (what lasted, what caused it), an incident is resolved: the
+    draft does not promise updates on an outage that ended."""
+    draft = write("The API outage lasted 42 minutes and was caused by a bad config push.")
+    assert draft.triage.stage == "resolved"
+    assert write("The API is down for everyone and we are still investigating.").triage.stage \
+        == "investigating"
+
+
 def test_a_policy_cap_is_respected_in_the_email(write):
     draft = write("wrong bank account", loss=parse_loss("200 EUR"), max_compensation="50 EUR")
     assert "€50" in draft.body and "€200" not in draft.body.split("refunding")[1]

@@ -295,3 +295,34 @@ def test_a_model_eval_runs_concurrently_reports_tokens_and_reruns_from_the_cache
     assert cached >= len(first["cases"]) and cached > first["scorecard"]["tokens"]["cached_calls"]
     assert again["scorecard"]["tokens"]["in"] == first["scorecard"]["tokens"]["in"]
     assert [c["body"] for c in again["cases"]] == [c["body"] for c in first["cases"]]
+
+
+def test_the_post_mortem_script_reads_a_list_and_counts_what_a_reviewer_checks(
+        tmp_path, shipped_store):
+    """`scripts/postmortems.py` on a list in danluu/post-mortems' shape: each summary composed,
+    and the shares a reviewer looks at first (pasted, markup, blank cause, unfinished)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    listing = tmp_path / "README.md"
+    listing.write_text(
+        "# A list\n\n"
+        "[Acme](https://example.com/1). The API outage lasted 42 minutes and was caused by a "
+        "bad config push to every region, which the `deploy` tool did not validate.\n\n"
+        "[Beta](https://example.com/2). Users could not log in for two hours due to an expired "
+        "certificate on the [auth](https://example.com/auth) service.\n\n"
+        "Not an entry: plain text.\n", encoding="utf-8")
+    script = Path(__file__).resolve().parent.parent / "scripts" / "postmortems.py"
+    out = subprocess.run(
+        [sys.executable, str(script), str(listing), "--json", "--store", str(shipped_store.path)],
+        capture_output=True, text=True, check=True)
+    data = json.loads(out.stdout)
+    assert [r["name"] for r in data["rows"]] == ["Acme", "Beta"]
+    assert data["summary"]["write_ups"] == 2
+    assert data["summary"]["pasted"] == 0.0 and data["summary"]["markup"] == 0.0
+    acme = data["rows"][0]
+    assert acme["stage"] == "resolved" and not acme["unfinished"] and not acme["blank_cause"]
+    missing = subprocess.run([sys.executable, str(script), str(tmp_path / "nope.md")],
+                             capture_output=True, text=True)
+    assert missing.returncode != 0 and "is not a file" in missing.stderr

@@ -17,7 +17,7 @@ from typing import Any
 
 from babel.lists import format_list
 
-from composer.drafting.plan import Plan, phrasebook
+from composer.drafting.plan import MAX_NOTE_CHARS, Plan, phrasebook, spaced, to_the_customer
 from composer.language.detect import LANGUAGES, SUPPORTED
 from composer.schema import FILL_IN, EmailOut, Paragraph
 from composer.understand.cues import load_cues
@@ -25,9 +25,7 @@ from composer.understand.injection import instructions_in
 
 # How much of the incident may be quoted, and how long a scope note may be: in words, or in
 # characters for a language written without spaces between words.
-# The longest sentence of the lead's note the email may carry (turned to the customer): below
-# the 60 characters at which a stretch of the note counts as pasted. A shorter one is a title.
-MAX_NOTE_CHARS = 55
+# Shorter than this, the note's first statement is a title, not a statement to quote.
 MIN_QUOTED_WORDS, MIN_QUOTED_CHARS = 4, 6
 # A note that asks something, quotes a draft or talks about writing is for us, not the customer:
 # a question mark or a quote in any script, or a phrasebook's `reading.note_words`.
@@ -42,10 +40,10 @@ def _reading(language: str) -> dict[str, Any]:
 @cache
 def _not_a_statement(langs: tuple[str, ...] = SUPPORTED) -> re.Pattern[str]:
     """Every language's note words (whole words where words are spaced), in one pattern."""
-    spaced = [w for lang in langs if _spaced(lang) for w in _reading(lang).get("note_words", ())]
-    unspaced = [w for lang in langs if not _spaced(lang)
+    whole = [w for lang in langs if spaced(lang) for w in _reading(lang).get("note_words", ())]
+    unspaced = [w for lang in langs if not spaced(lang)
                 for w in _reading(lang).get("note_words", ())]
-    words = ([rf"\b({'|'.join(spaced)})\b"] if spaced else []) + unspaced
+    words = ([rf"\b({'|'.join(whole)})\b"] if whole else []) + unspaced
     return re.compile("|".join([_QUESTION_OR_QUOTE, *words]), re.IGNORECASE)
 
 
@@ -61,11 +59,6 @@ def _order_pattern(langs: tuple[str, ...] = SUPPORTED) -> re.Pattern[str]:
     numbers = "|".join(["#", *words("number_abbreviations"), *words("number_words")])
     return re.compile(rf"(?:{orders})\s*(?:{numbers})?\s*[:：]?\s*"
                       r"(?P<id>[A-Za-z0-9][A-Za-z0-9-]{1,23})", re.IGNORECASE)
-
-
-def _spaced(language: str) -> bool:
-    facts = LANGUAGES.get(language)
-    return facts.spaced if facts is not None else True
 
 
 class OfflineBackend:
@@ -103,25 +96,6 @@ def _sentences(text: str) -> list[str]:
     return [p.strip().rstrip(".!。！ ") for p in parts if p.strip().rstrip(".!。！ ")]
 
 
-def _speaks_to_customer(text: str, plan: Plan, tone: str) -> str | None:
-    """A support lead's words turned to the customer ("the customer" -> "you"); None when that
-    takes a formal pronoun ("Lei", "usted") that a draft in an informal tone cannot use: the
-    verb would have to change with it, and a slip of register is worse than no quote."""
-    book = phrasebook(plan.language, plan.prompts)
-    formal_only = set(book.get("formal_you") or ()) if tone in (
-        book.get("informal_tones") or ()) else set()
-    for phrase, you in (book.get("you_words") or {}).items():
-        if not _spaced(plan.language):  # no word boundaries: the phrases are whole
-            turned = text.replace(phrase, you)
-        else:
-            turned = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", you, text,
-                            flags=re.IGNORECASE)
-        if turned != text and you in formal_only:
-            return None
-        text = turned
-    return text
-
-
 def _quotable(plan: Plan) -> list[str] | None:
     """The incident's statements, in the output language, with nothing the guard objects to;
     None when none of it may be quoted."""
@@ -140,20 +114,35 @@ def _quotable(plan: Plan) -> list[str] | None:
 
 def _incident_words(plan: Plan, tone: str) -> str | None:
     """The incident's first statement, turned to the customer ("we charged you twice for the
-    annual plan"), when it is short: a longer note is the lead's, and its facts are told
-    instead. None when it still talks about the customer ("Francesca segnala che ...")."""
+    annual plan"), when it is short and says what we did: a longer note is the lead's, and its
+    facts are told instead. None when it still talks about the customer ("Francesca segnala
+    che ...")."""
     sentences = _quotable(plan)
     if not sentences:
         return None
     text = sentences[0]
-    short = len(text) < MAX_NOTE_CHARS and len(text.split() if _spaced(plan.language) else text) \
-        >= (MIN_QUOTED_WORDS if _spaced(plan.language) else MIN_QUOTED_CHARS)
+    words = spaced(plan.language)
+    short = len(text) < MAX_NOTE_CHARS and len(text.split() if words else text) >= (
+        MIN_QUOTED_WORDS if words else MIN_QUOTED_CHARS)
     if not short or _has_instructions(text):
         return None
-    turned = _speaks_to_customer(text, plan, tone)
+    ours = _ours(plan.language)
+    if ours is not None and not ours.search(text):
+        return None  # not a statement of what we did ("the parcel is late"): its facts are told
+    turned = to_the_customer(text, plan.language, tone, plan.prompts)
     if turned is None or any(p.search(turned) for p in load_cues(plan.language).reported_speech):
         return None
     return turned
+
+
+@cache
+def _ours(language: str) -> re.Pattern[str] | None:
+    """The phrasebook's `reading.we_words`: a sentence that says what we did. None where the
+    language drops its subjects (Chinese: "把报告发错人了" is ours with no "we" in it)."""
+    words = "|".join(_reading(language).get("we_words") or ())
+    if not words:
+        return None
+    return re.compile(rf"\b(?:{words})\b" if spaced(language) else words, re.IGNORECASE)
 
 
 def _scope_notes(plan: Plan, quoted: str | None, tone: str) -> list[str]:
@@ -165,7 +154,7 @@ def _scope_notes(plan: Plan, quoted: str | None, tone: str) -> list[str]:
     for sentence in _quotable(plan) or []:
         if not pattern.search(sentence) or len(sentence) >= MAX_NOTE_CHARS:
             continue
-        note = _speaks_to_customer(sentence, plan, tone)
+        note = to_the_customer(sentence, plan.language, tone, plan.prompts)
         if note is None or quoted and note in quoted or _has_instructions(note):
             continue
         notes.append(note)
@@ -215,15 +204,14 @@ class _Writer:
     def __init__(self, plan: Plan, screen: Screen | None) -> None:
         self.plan, self.screen = plan, screen
         self.book = book = phrasebook(plan.language, plan.prompts)
-        self.tone = plan.incident.tone or (
-            "formal" if plan.triage.severity == "critical" else "warm")
+        self.tone = plan.tone
         self.seed = plan.reading.original  # picks among variants, stable per incident
         self.category = category = plan.triage.category
         self.values: dict[str, str] = {name: plan.value(name) for name in plan.fill_ins}
         self.values.update(plan.facts)
         self.values["topic"] = book["topic"][category]
         self.values["doing"] = book["doing"][category]
-        self.joiner = " " if _spaced(plan.language) else ""
+        self.joiner = " " if spaced(plan.language) else ""
         self.paragraphs: list[Paragraph] = []
 
     def say(self, template: str | list[str], key: str) -> str:
@@ -287,7 +275,11 @@ class _Writer:
     def explanation(self, quoted: str | None) -> None:
         """What happened and what it touched, then whose fault it was."""
         book, plan, say, given = self.book, self.plan, self.say, self.given
-        explanation = [say(book["explanation"], "explanation")]
+        cause = plan.stated_cause
+        if cause and quoted and cause in quoted:
+            cause = None  # the quoted statement already says it
+        explanation = [given("cause", cause, "explanation")
+                       or say(book["explanation"], "explanation")]
         notes = _scope_notes(plan, quoted, self.tone)
         sep = LANGUAGES[plan.language].clause_join
         if self.category in ("outage", "data_loss", "security_breach") or "scope" in plan.facts:

@@ -21,11 +21,16 @@ from composer.errors import ComposerError
 from composer.language.detect import LANGUAGES
 from composer.language.money import Quantity, format_duration, format_money
 from composer.language.packs import languages_dir
+from composer.understand.cues import load_cues
 from composer.understand.incident import Incident
+from composer.understand.injection import instructions_in
 from composer.understand.reading import Reading
 from composer.understand.triage import Triage
 from composer.yamlio import load_yaml
 
+# The longest piece of the lead's note an email may carry (turned to the customer): below the
+# 60 characters at which a stretch of the note counts as pasted. A longer one is the note.
+MAX_NOTE_CHARS = 55
 # Facts a phrasebook template may use; each is either known or a visible fill-in.
 FACT_FIELDS = (
     "customer", "sender", "company", "cause", "scope", "eta", "done", "prevention", "amount",
@@ -129,6 +134,14 @@ class Plan:
     # What the incident's text states (amounts, durations, dates, ids, products), each written
     # for the customer in the output language; the writers state them, never the lead's sentence.
     stated: list[Stated] = field(default_factory=list)
+    # The cause as the text states it, turned to the customer (`told_cause`); a writer uses it
+    # for the explanation unless the checker objects, else the cause stays a fill-in.
+    stated_cause: str | None = None
+
+    @property
+    def tone(self) -> str:
+        """The tone asked for; a critical incident is written formally unless told otherwise."""
+        return self.incident.tone or ("formal" if self.triage.severity == "critical" else "warm")
 
     @property
     def incident(self) -> Incident:
@@ -175,6 +188,7 @@ class Plan:
                 **{k: v for k, v in self.incident.facts.items() if k not in self.facts and v},
             },
             "stated_in_the_incident": [s.told for s in self.stated],
+            "cause_as_stated": self.stated_cause,
             "fill_ins": self.open_fill_ins(),
         }
 
@@ -212,9 +226,88 @@ def build_plan(
     steps[-1].cards.append("rule.keep-door-open")
     step_cards = [c for step in steps for c in step.cards]
     extras = free_fact_roles(incident.facts)
-    return Plan(reading, compensation, steps, facts, fill_ins,
+    plan = Plan(reading, compensation, steps, facts, fill_ins,
                 list(dict.fromkeys([*cards, *step_cards])), prompts, extras,
                 stated_facts(reading, book, [*facts.values(), *extras.values()]))
+    if "cause" not in facts:
+        plan.stated_cause = told_cause(reading, plan.tone, prompts)
+    return plan
+
+
+def told_cause(reading: Reading, tone: str, prompts: Path | None = None) -> str | None:
+    """The cause the text states ("because our courier mixed up two labels"), turned to the
+    customer, for "Here is what happened: ...". Only in the language it was typed in, short
+    (a longer one is the lead's note), and where the phrasebook says a stated cause reads well
+    after its explanation's colon (`tells_stated_cause`: German and Russian causes follow
+    "wegen", "из-за" in the genitive, which a colon does not take)."""
+    lang = reading.language
+    if (not phrasebook(lang).get("tells_stated_cause") or reading.instructions
+            or reading.written_in not in (None, lang)):
+        return None
+    book = phrasebook(lang)
+    trigger = _triggers(lang)
+    for fact in reading.facts_of("cause"):
+        # What follows the last "because", "due to" ... just before or inside the span; a cause
+        # guessed from its shape alone ("a glitch in ...") is not stated as one, so not told.
+        region = reading.text[max(0, fact.start - 30):fact.end]
+        stated = [m.end() for m in trigger.finditer(region)]
+        if not stated:
+            continue
+        text = region[stated[-1]:].strip(" :：").rstrip(".;:,。；：，")
+        for lead in book.get("cause_leads") or ():  # "原因是": the template says it
+            text = text.removeprefix(lead)
+        text = _first_clause(text, book.get("cause_cuts") or ())
+        if not 8 <= len(text) < MAX_NOTE_CHARS or instructions_in(text):
+            continue
+        turned = to_the_customer(text, lang, tone, prompts)
+        if turned and not any(p.search(turned) for p in load_cues(lang).reported_speech):
+            return turned
+    return None
+
+
+@lru_cache(maxsize=8)
+def _triggers(language: str) -> re.Pattern[str]:
+    """The phrasebook's `cause_triggers`, longest first, as whole words where words are spaced."""
+    words = sorted(phrasebook(language).get("cause_triggers") or (), key=len, reverse=True)
+    alternation = "|".join(re.escape(w) for w in words) or "(?!)"
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)" if spaced(language) else alternation,
+                      re.IGNORECASE)
+
+
+def _first_clause(text: str, cuts: list[str]) -> str:
+    """A long cause up to the last clause break that keeps it short ("a configuration error in
+    cluster resource management, which prevented ..." -> its first part): what follows a
+    "which" or a comma adds detail, and the cause must not become the lead's pasted note."""
+    if len(text) < MAX_NOTE_CHARS:
+        return text
+    ends = [i for cut in cuts for i in range(len(text)) if text.startswith(cut, i)
+            and i < MAX_NOTE_CHARS]
+    return text[:max(ends)].rstrip(" ,;，；") if ends else text
+
+
+def spaced(language: str) -> bool:
+    """Whether the language separates words with spaces (not Chinese)."""
+    facts = LANGUAGES.get(language)
+    return facts.spaced if facts is not None else True
+
+
+def to_the_customer(text: str, language: str, tone: str, prompts: Path | None = None) -> str | None:
+    """A support lead's words turned to the customer ("the customer" -> "you"); None when that
+    takes a formal pronoun ("Lei", "usted") that a draft in an informal tone cannot use: the
+    verb would have to change with it, and a slip of register is worse than no quote."""
+    book = phrasebook(language, prompts)
+    formal_only = set(book.get("formal_you") or ()) if tone in (
+        book.get("informal_tones") or ()) else set()
+    for phrase, you in (book.get("you_words") or {}).items():
+        if not spaced(language):  # no word boundaries: the phrases are whole
+            turned = text.replace(phrase, you)
+        else:
+            turned = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", you, text,
+                            flags=re.IGNORECASE)
+        if turned != text and you in formal_only:
+            return None
+        text = turned
+    return text
 
 
 # The kinds of fact the text states that an email repeats to the customer, in this order.

@@ -36,6 +36,7 @@ class UnderstandPack:
     repeated: LazyTable = ()
     still_open: LazyTable = ()
     already_fixed: LazyTable = ()
+    told_as_over: LazyTable = ()
     price_mentioned: LazyTable = ()
     prices_correct: LazyTable = ()
     remedy_offer_words: LazyTable = ()

@@ -67,7 +67,7 @@ _QUOTE_SWAP = (r"[\"“«„「][^\"“”«»„「」]{1,40}[\"”»“」] ?(
 _OFFERED = ("(", r")[^.;:!?。；！？]{0,30}$")
 _FLAT_TABLES = (
     "app_broken", "wide_impact", "long_impact", "sensitive_data", "repeated", "still_open",
-    "already_fixed", "price_mentioned", "prices_correct", "faulty_goods",
+    "already_fixed", "told_as_over", "price_mentioned", "prices_correct", "faulty_goods",
 )
 Table = tuple[re.Pattern[str], ...]
 
@@ -306,6 +306,9 @@ def stage_of(incident: Incident) -> tuple[str, str]:
         return "investigating", "stage investigating: the incident says it is still open"
     if _matches(cues["already_fixed"], incident.text):
         return "resolved", "stage resolved: the incident says it is over"
+    if _matches(cues["told_as_over"], incident.text):
+        return "resolved", ("stage resolved: told as a finished account (what lasted, what "
+                            "caused it, what was rolled back)")
     return "investigating", (
         "stage investigating: nothing says it is fixed, so the draft promises an update rather "
         "than claiming a fix (say --fact fix_status=fixed if it is)"
