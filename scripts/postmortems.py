@@ -36,7 +36,8 @@ from composer.knowledge.store import StoreConfig  # noqa: E402
 from composer.pipeline import compose  # noqa: E402
 from composer.progress import progress_bar  # noqa: E402
 
-ENTRY = re.compile(r"^\s*[-*]?\s*\[(?P<name>[^\]]+)\]\((?P<link>[^)]+)\)\.?\s+(?P<summary>\S.{30,})$")
+ENTRY = re.compile(
+    r"^\s*[-*]?\s*\[(?P<name>[^\]]+)\]\((?P<link>[^)]+)\)\.?\s+(?P<summary>\S.{30,})$")
 MARKUP = re.compile(r"\]\(|`")
 
 
