@@ -271,3 +271,16 @@ def test_a_code_offered_as_the_remedy_is_not_a_promo_code_incident():
         assert decided.category == "delivery_problem" and decided.should_apologize, text
     assert triage(Incident("The discount code in the newsletter was wrong")).category == (
         "promo_code")
+
+
+def test_an_incident_that_hit_everyone_is_at_least_high():
+    """The reader's scope feeds severity: "global", "all regions", "全部用户" make an outage high,
+    "some users" does not."""
+    from composer.understand.reading import understand
+
+    def severity(text: str) -> str:
+        return understand(Incident(text=text)).triage.severity
+
+    assert severity("Global outage due to an undiscovered software bug.") == "high"
+    assert severity("The checkout was down across all regions for 20 minutes.") == "high"
+    assert severity("The site was slow for some users this morning.") == "medium"

@@ -109,8 +109,10 @@ def understand(incident: Incident, *, language: str | None = None,
         # "the third time": two failures before this one (severity and the paradox gate use it);
         # a "second" is too often the second charge of a double charge to count
         cleaned = replace(cleaned, prior_failures=max(repeats) - 1)
+    wide = next((f.text for f in facts if f.kind == "scope" and f.value in ("global", "all")),
+                None)
     decided = triage(cleaned, hits, language, learned,
-                     money_read=any(f.kind == "money" for f in facts))
+                     money_read=any(f.kind == "money" for f in facts), wide=wide)
     if cleaned.loss is None and (lost := money_lost(decided, facts)) is not None:
         cleaned = replace(cleaned, loss=lost)
     model, notes = ask_for_reading(cleaned.text, ask_model) if ask_model else (None, [])

@@ -247,6 +247,10 @@ def _bump(severity: str, levels: int = 1) -> str:
     return SEVERITIES[min(SEVERITIES.index(severity) + levels, len(SEVERITIES) - 1)]
 
 
+# Where impact on every customer makes an incident high (a bug, an outage, a delivery, lost data).
+WIDE_CATEGORIES = ("outage", "product_bug", "delivery_problem", "data_loss")
+
+
 def grade(incident: Incident, category: str) -> tuple[str, list[str]]:
     """Severity from the category, raised by long or wide impact, big losses and repeats."""
     if incident.severity:
@@ -261,7 +265,7 @@ def grade(incident: Incident, category: str) -> tuple[str, list[str]]:
     wide = _matches(cues["wide_impact"], incident.text)
     if category in ("outage", "data_loss"):
         wide = wide or _matches(cues["long_impact"], incident.text)
-    if wide and category in ("outage", "product_bug", "delivery_problem", "data_loss"):
+    if wide and category in WIDE_CATEGORIES:
         raised = _bump(severity)
         if raised != severity:
             reasons.append(f"raised to {raised}: {wide.strip()!r} means long or wide impact")
@@ -327,10 +331,12 @@ def output_language(incident: Incident, override: str | None = None) -> tuple[st
 
 
 def triage(incident: Incident, hits: Sequence = (), language: str | None = None,
-           learned: Prediction | None = None, money_read: bool = False) -> Triage:
+           learned: Prediction | None = None, money_read: bool = False,
+           wide: str | None = None) -> Triage:
     """Decide category, severity, stage, language and whether a standalone apology is due.
     `learned` is the model's reading of the text, used where no rule decides; `money_read` says
-    the text states an amount of money (a fact the reader found)."""
+    the text states an amount of money, `wide` the words that say every customer or region was
+    hit ("across all regions", "全部用户"), both facts the reader found."""
     category, why_category, from_model = classify(incident.text, hits, learned)
     cues = tables()
     changed = _matches(cues["price_mentioned"], incident.text) if category == "typo" else None
@@ -346,6 +352,11 @@ def triage(incident: Incident, hits: Sequence = (), language: str | None = None,
     if from_model and learned is not None and not incident.severity:
         severity, why_severity = _with_model_severity(incident, category, learned, severity,
                                                       why_severity, money_read)
+    if wide and not incident.severity and category in WIDE_CATEGORIES \
+            and SEVERITIES.index(severity) < SEVERITIES.index("high"):
+        # A guardrail a person states: an outage that hit everyone is at least high.
+        why_severity = [*why_severity, f"raised to high: {wide!r} says everyone was hit"]
+        severity = "high"
     stage, why_stage = stage_of(incident)
     lang, why_lang = output_language(incident, language)
     reasons = [why_category, *why_severity, why_stage, why_lang]
