@@ -123,6 +123,17 @@ def test_a_cause_the_note_states_is_told_and_a_guessed_one_is_not(write):
     assert "[[" in german.body and "Etikettenfehlers" not in german.body
 
 
+def test_a_dated_eta_becomes_when_we_write_again_in_the_customers_words(write):
+    """"fix by 14 March" fills the remedy's update date, in the language's own form; a future
+    "исправим" ("we will fix") is not read as fixed."""
+    english = write("The refund failed; our payment provider says the fix ships by 14 March.")
+    assert "write to you again by March 14" in english.body
+    italian = write("Il rimborso è bloccato, lo sblocchiamo entro venerdì 14 marzo.")
+    assert "entro il 14 marzo" in italian.body
+    russian = write("Возврат завис, исправим до 15 марта.")
+    assert russian.triage.stage == "investigating" and "до 15 марта" in russian.body
+
+
 def test_a_post_mortem_account_is_read_as_over(write):
     """Told as a finished account (what lasted, what caused it), an incident is resolved: the
     draft does not promise updates on an outage that ended."""

@@ -22,6 +22,7 @@ from composer.language.detect import LANGUAGES
 from composer.language.money import Quantity, format_duration, format_money
 from composer.language.packs import languages_dir
 from composer.understand.cues import load_cues
+from composer.understand.facts import plain_view
 from composer.understand.incident import Incident
 from composer.understand.injection import instructions_in
 from composer.understand.reading import Reading
@@ -210,6 +211,10 @@ def build_plan(
     named = reading.facts_of("customer_name")
     if "customer" not in facts and named:
         facts["customer"] = named[0].text
+    dated = [f.value for f in reading.facts_of("eta") if isinstance(f.value, date)]
+    if "eta" not in facts and dated:
+        # "fix ships by 14 March": we write again by then (a date, in the customer's locale)
+        facts["eta"] = book["eta_day"].format(day=day_text(dated[0], triage.language))
     if incident.loss is not None:
         facts["loss"] = quantity_text(incident.loss, triage.language)
     amount = (quantity_text(Quantity(compensation.amount, compensation.unit), triage.language)
@@ -245,18 +250,26 @@ def told_cause(reading: Reading, tone: str, prompts: Path | None = None) -> str 
             or reading.written_in not in (None, lang)):
         return None
     book = phrasebook(lang)
-    trigger = _triggers(lang)
+    before, after = _triggers(lang, "cause_triggers"), _triggers(lang, "cause_after_triggers")
     for fact in reading.facts_of("cause"):
-        # What follows the last "because", "due to" ... just before or inside the span; a cause
-        # guessed from its shape alone ("a glitch in ...") is not stated as one, so not told.
+        # What follows the last "because", "due to" ... just before or inside the span, or what
+        # comes right before "caused", "导致"; a cause guessed from its shape alone ("a glitch
+        # in ...") is not stated as one, so it is not told.
         region = reading.text[max(0, fact.start - 30):fact.end]
-        stated = [m.end() for m in trigger.finditer(region)]
-        if not stated:
+        stated = [m.end() for m in before.finditer(region)]
+        if stated:
+            text = region[stated[-1]:]
+        elif after.match(reading.text, fact.end):
+            text = fact.text
+        else:
             continue
-        text = region[stated[-1]:].strip(" :：").rstrip(".;:,。；：，")
+        text = " ".join(plain_view(text).split()).strip(" :：").rstrip(".;:,。；：，")
         for lead in book.get("cause_leads") or ():  # "原因是": the template says it
             text = text.removeprefix(lead)
         text = _first_clause(text, book.get("cause_cuts") or ())
+        last = text.rsplit(" ", 1)
+        if len(last) == 2 and last[1].lower() in (book.get("cause_loose_ends") or ()):
+            text = last[0]  # "... broke pinned packages which": a clause the cut left open
         if not 8 <= len(text) < MAX_NOTE_CHARS or instructions_in(text):
             continue
         turned = to_the_customer(text, lang, tone, prompts)
@@ -265,13 +278,15 @@ def told_cause(reading: Reading, tone: str, prompts: Path | None = None) -> str 
     return None
 
 
-@lru_cache(maxsize=8)
-def _triggers(language: str) -> re.Pattern[str]:
-    """The phrasebook's `cause_triggers`, longest first, as whole words where words are spaced."""
-    words = sorted(phrasebook(language).get("cause_triggers") or (), key=len, reverse=True)
+@lru_cache(maxsize=16)
+def _triggers(language: str, table: str) -> re.Pattern[str]:
+    """A phrasebook's list of cause words, longest first, as whole words where words are spaced
+    (leading spaces allowed, for matching right after a span)."""
+    words = sorted(phrasebook(language).get(table) or (), key=len, reverse=True)
     alternation = "|".join(re.escape(w) for w in words) or "(?!)"
-    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)" if spaced(language) else alternation,
-                      re.IGNORECASE)
+    if spaced(language):
+        return re.compile(rf"\s*(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
+    return re.compile(rf"\s*(?:{alternation})", re.IGNORECASE)
 
 
 def _first_clause(text: str, cuts: list[str]) -> str:
@@ -345,13 +360,18 @@ def stated_facts(reading: Reading, book: dict[str, Any], known: list[str]) -> li
     return out
 
 
+def day_text(day: date, lang: str) -> str:
+    """A day as the customer writes it: "March 14", "14 marzo", "14 марта", "3月14日"."""
+    from babel.dates import format_skeleton
+
+    return format_skeleton("MMMMd", day, locale=LANGUAGES[lang].locale)
+
+
 def _fact_text(fact: Any, lang: str, book: dict[str, Any], same_language: bool) -> str | None:
     if isinstance(fact.value, Quantity):
         return quantity_text(fact.value, lang)
     if isinstance(fact.value, date):
-        from babel.dates import format_skeleton
-
-        return format_skeleton("MMMMd", fact.value, locale=LANGUAGES[lang].locale)
+        return day_text(fact.value, lang)
     if fact.kind in ("order_id", "invoice_id", "ticket_id", "time"):
         return str(fact.value or fact.text)
     if fact.kind == "count" and not any(c.isdigit() for c in fact.text):
