@@ -20,7 +20,7 @@ from babel.lists import format_list
 from composer.drafting.plan import MAX_NOTE_CHARS, Plan, phrasebook, spaced, to_the_customer
 from composer.language.detect import LANGUAGES, SUPPORTED
 from composer.schema import FILL_IN, EmailOut, Paragraph
-from composer.understand.cues import load_cues
+from composer.understand.cues import about_the_customer
 from composer.understand.injection import instructions_in
 
 # How much of the incident may be quoted, and how long a scope note may be: in words, or in
@@ -130,7 +130,7 @@ def _incident_words(plan: Plan, tone: str) -> str | None:
     if ours is not None and not ours.search(text):
         return None  # not a statement of what we did ("the parcel is late"): its facts are told
     turned = to_the_customer(text, plan.language, tone, plan.prompts)
-    if turned is None or any(p.search(turned) for p in load_cues(plan.language).reported_speech):
+    if turned is None or about_the_customer(turned, plan.language) is not None:
         return None
     return turned
 

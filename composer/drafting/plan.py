@@ -21,7 +21,7 @@ from composer.errors import ComposerError
 from composer.language.detect import LANGUAGES
 from composer.language.money import Quantity, format_duration, format_money
 from composer.language.packs import languages_dir
-from composer.understand.cues import load_cues
+from composer.understand.cues import about_the_customer
 from composer.understand.facts import plain_view
 from composer.understand.incident import Incident
 from composer.understand.injection import instructions_in
@@ -246,10 +246,10 @@ def told_cause(reading: Reading, tone: str, prompts: Path | None = None) -> str 
     after its explanation's colon (`tells_stated_cause`: German and Russian causes follow
     "wegen", "из-за" in the genitive, which a colon does not take)."""
     lang = reading.language
-    if (not phrasebook(lang).get("tells_stated_cause") or reading.instructions
+    book = phrasebook(lang)
+    if (not book.get("tells_stated_cause") or reading.instructions
             or reading.written_in not in (None, lang)):
         return None
-    book = phrasebook(lang)
     before, after = _triggers(lang, "cause_triggers"), _triggers(lang, "cause_after_triggers")
     for fact in reading.facts_of("cause"):
         # What follows the last "because", "due to" ... just before or inside the span, or what
@@ -273,7 +273,7 @@ def told_cause(reading: Reading, tone: str, prompts: Path | None = None) -> str 
         if not 8 <= len(text) < MAX_NOTE_CHARS or instructions_in(text):
             continue
         turned = to_the_customer(text, lang, tone, prompts)
-        if turned and not any(p.search(turned) for p in load_cues(lang).reported_speech):
+        if turned and about_the_customer(turned, lang) is None:
             return turned
     return None
 
@@ -295,8 +295,7 @@ def _first_clause(text: str, cuts: list[str]) -> str:
     "which" or a comma adds detail, and the cause must not become the lead's pasted note."""
     if len(text) < MAX_NOTE_CHARS:
         return text
-    ends = [i for cut in cuts for i in range(len(text)) if text.startswith(cut, i)
-            and i < MAX_NOTE_CHARS]
+    ends = [i for cut in cuts for i in range(MAX_NOTE_CHARS) if text.startswith(cut, i)]
     return text[:max(ends)].rstrip(" ,;，；") if ends else text
 
 

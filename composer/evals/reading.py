@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 
 from composer.language.money import Quantity, find_durations, find_money
 from composer.schema import FILL_IN
-from composer.understand.cues import load_cues
+from composer.understand.cues import about_the_customer
 
 VERBATIM_CHARS = 60
 _DIGITS = re.compile(r"\d+(?:[.,\s\u00a0\u202f]\d{3})*(?:[.,]\d+)?")
@@ -67,9 +67,4 @@ def verbatim_stretch(incident: str, email: str, limit: int = VERBATIM_CHARS) -> 
 def reported_speech(email: str, language: str) -> str | None:
     """A phrase that talks about the customer instead of to them, or None. Fill-ins do not
     count: "[[nome del cliente]]" is for the lead, who replaces it before sending."""
-    email = FILL_IN.sub(" ", email)
-    for pattern in load_cues(language).reported_speech:
-        found = pattern.search(email)
-        if found:
-            return found.group(0)
-    return None
+    return about_the_customer(FILL_IN.sub(" ", email), language)

@@ -62,7 +62,7 @@ class LocalCollection:
 
 
 class LocalReader:
-    """The read side of a `chromadb.PersistentClient` on `path` (the store's `chroma` folder)."""
+    """The read side of a `chromadb.PersistentClient`, over one opened engine (`open_reader`)."""
 
     def __init__(self, engine: Any) -> None:
         self.engine = engine

@@ -181,7 +181,6 @@ def get_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
     raise EmbedderError(f"unknown embedder {spec!r}: use 'e5', 'use' or 'st:<model name or path>'")
 
 
-
 def for_chroma(embedder: Embedder) -> Any:
     """`embedder` behind Chroma's `EmbeddingFunction` protocol, for chromadb's client (a build,
     or a Chroma server). Its name is the embedder's, so the collection's recorded function and

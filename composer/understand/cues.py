@@ -50,3 +50,13 @@ class UnderstandPack:
 def load_cues(lang: str, directory: str | Path | None = None) -> UnderstandPack:
     """The triage pack of `lang` (or `common`), validated."""
     return load_pack(lang, "understand", UnderstandPack, directory)
+
+
+def about_the_customer(text: str, language: str) -> str | None:
+    """The phrase in `text` that talks about the customer instead of to them ("the customer
+    says", "il cliente dice", "клиент пишет", "客户说"), or None: the pack's `reported_speech`."""
+    for pattern in load_cues(language).reported_speech:
+        found = pattern.search(text)
+        if found:
+            return found.group(0)
+    return None
