@@ -134,6 +134,18 @@ def test_a_dated_eta_becomes_when_we_write_again_in_the_customers_words(write):
     assert russian.triage.stage == "investigating" and "до 15 марта" in russian.body
 
 
+def test_clock_times_deadlines_and_compound_durations_reach_the_email(write):
+    """A time keeps its zone, a deadline its words, and 2 hours 40 minutes stays that, not
+    "2.67 hours"; none of them is a blank or the lead's sentence."""
+    english = write("Payments failed from 14:02 UTC for four staff accounts; "
+                    "checkout was down for 2 hours 40 minutes.").body
+    assert "14:02 UTC" in english and "four staff" in english
+    assert "2 hours, 40 minutes" in english and "2.67" not in english
+    german = write("Die Gutschrift für Bestellung 55120 kommt bis Freitag; der Kunde wartete "
+                   "eine Dreiviertelstunde in der Hotline.").body
+    assert "bis Freitag" in german and "Dreiviertelstunde" in german and "55120" in german
+
+
 def test_a_post_mortem_account_is_read_as_over(write):
     """Told as a finished account (what lasted, what caused it), an incident is resolved: the
     draft does not promise updates on an outage that ended."""

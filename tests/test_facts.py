@@ -146,6 +146,22 @@ def test_a_fix_already_made_is_resolved(text, lang):
     assert _one(text, lang, "fix_status").value == "resolved"
 
 
+@pytest.mark.parametrize("text, lang, minutes", [
+    ("The outage lasted 2 hours 40 minutes.", "en", 160),
+    ("La caída duró 4 horas y 36 minutos.", "es", 276),
+    ("Der Kunde wartete eine Dreiviertelstunde in der Leitung.", "de", 45),
+    ("Total downtime was 2h32m.", "en", 152),
+])
+def test_hours_and_minutes_side_by_side_are_one_duration(text, lang, minutes):
+    assert _one(text, lang, "duration").value == Quantity(Decimal(minutes), "minutes")
+
+
+def test_a_time_yesterday_is_when_it_happened_not_a_promise():
+    facts = {f.kind: f for f in _facts("El cobro salió ayer a las 18:20.", "es")}
+    assert "eta" not in facts
+    assert facts["date"].value == date(2026, 6, 14) and facts["time"].value == "18:20"
+
+
 def test_dates_are_resolved_against_today():
     assert _one("The payout ran yesterday.", "en", "date").value == date(2026, 6, 14)
     assert _one("We cancelled it on 2 May.", "en", "date").value == date(2026, 5, 2)

@@ -8,7 +8,13 @@ from decimal import Decimal
 
 import pytest
 
-from composer.language.money import find_durations, find_money, format_money, parse_quantity
+from composer.language.money import (
+    find_durations,
+    find_money,
+    format_duration,
+    format_money,
+    parse_quantity,
+)
 from composer.understand.incident import IncidentError, parse_loss
 
 # (as written, amount, ISO code, a sentence of an incident in the language that writes it so)
@@ -42,7 +48,7 @@ TIME_FORMS = [
     ("3小时", "3", "hours", "zh", "系统宕机了3小时。"),
     ("三个半小时", "3.5", "hours", "zh", "客户等了三个半小时。"),
     ("24h", "24", "hours", "en", "The API was degraded for 24h across all regions."),
-    ("2h32m", "2.53", "hours", "en", "Total downtime was 2h32m."),
+    ("2h32m", "152", "minutes", "en", "Total downtime was 2h32m."),
     ("three days", "3", "days", "en", "She waited three days for a reply."),
     ("tre giorni", "3", "days", "it", "Ha aspettato tre giorni."),
     ("три часа", "3", "hours", "ru", "Клиент ждал три часа на линии."),
@@ -186,3 +192,14 @@ def test_compose_check_reads_an_accountants_loss(loss, tmp_path):
     assert result.returncode in (0, 1), result.stderr  # a verdict, not "cannot read loss"
     assert "cannot read" not in result.stderr
     assert json.loads(result.stdout)["verdict"] in ("ready", "needs_changes")
+
+
+@pytest.mark.parametrize(("lang", "written"), [
+    ("en", "2 hours, 40 minutes"), ("de", "2 Stunden, 40 Minuten"), ("it", "2 ore e 40 minuti"),
+    ("es", "2 horas 40 minutos"), ("ru", "2 часа 40 минут"), ("zh", "2小时40分钟"),
+])
+def test_hours_and_minutes_are_written_as_a_customer_says_them(lang, written):
+    """160 minutes is "2 hours, 40 minutes", not "2.67 hours"; round amounts keep one unit."""
+    assert format_duration(Decimal(160), "minutes", lang) == written
+    assert format_duration(Decimal("2.5"), "hours", "en") == "2.5 hours"
+    assert format_duration(Decimal(45), "minutes", "en") == "45 minutes"

@@ -326,3 +326,14 @@ def test_the_post_mortem_script_reads_a_list_and_counts_what_a_reviewer_checks(
     missing = subprocess.run([sys.executable, str(script), str(tmp_path / "nope.md")],
                              capture_output=True, text=True)
     assert missing.returncode != 0 and "is not a file" in missing.stderr
+
+
+def test_a_fact_counts_as_told_in_other_words_but_not_as_another_day():
+    """The eval's "is this fact in the email": the same day or clock time written another way
+    counts; a different one does not."""
+    from composer.evals.reading import fact_in
+
+    assert fact_in("2pm", "We will call you at 14:00.", "en")
+    assert not fact_in("2pm", "We will call you at 15:00.", "en")
+    assert fact_in("GBP 86", "your £86 order", "en")
+    assert fact_in("2 hours 40 minutes", "down for 2 hours, 40 minutes", "en")

@@ -19,7 +19,7 @@ import yaml
 from composer.drafting.compensation import CompensationPlan
 from composer.errors import ComposerError
 from composer.language.detect import LANGUAGES
-from composer.language.money import Quantity, format_duration, format_money
+from composer.language.money import Quantity, find_durations, format_duration, format_money
 from composer.language.packs import languages_dir
 from composer.understand.cues import about_the_customer
 from composer.understand.facts import plain_view
@@ -326,10 +326,11 @@ def to_the_customer(text: str, language: str, tone: str, prompts: Path | None = 
 
 # The kinds of fact the text states that an email repeats to the customer, in this order.
 STATED_KINDS = ("order_id", "invoice_id", "ticket_id", "product", "money", "duration", "date",
-                "time", "count")
+                "time", "count", "eta")
 # Kinds whose text is a phrase in the incident's language ("Pro plan", "14,200 subscribers",
-# "Monday"): repeated only in an email in that language.
-PHRASE_KINDS = ("product", "count", "date")
+# "Monday", "2pm", "by Friday"): repeated as typed only in an email in that language; in another
+# language only their value (a day, a clock time, an amount), if they have one.
+PHRASE_KINDS = ("product", "count", "date", "time", "eta")
 
 
 @dataclass(frozen=True)
@@ -350,6 +351,8 @@ def stated_facts(reading: Reading, book: dict[str, Any], known: list[str]) -> li
     out: list[Stated] = []
     for kind in STATED_KINDS:
         for fact in reading.facts_of(kind):
+            if kind == "eta" and isinstance(fact.value, date):
+                continue  # a dated ETA is when we write again (the remedy says it)
             value = _fact_text(fact, lang, book, same_language)
             if value is None or kind not in forms or any(value in k for k in known):
                 continue
@@ -367,15 +370,21 @@ def day_text(day: date, lang: str) -> str:
 
 
 def _fact_text(fact: Any, lang: str, book: dict[str, Any], same_language: bool) -> str | None:
+    if same_language and (
+            fact.kind in ("time", "eta")  # "2pm", "14:02 UTC", "bis Freitag": zone, words kept
+            or fact.kind == "date" and fact.text[:1].isdigit()  # "31.03.", "21. bis 23. Januar"
+            or fact.kind == "duration" and not find_durations(fact.text)):  # "3 months"
+        return fact.text
     if isinstance(fact.value, Quantity):
         return quantity_text(fact.value, lang)
     if isinstance(fact.value, date):
         return day_text(fact.value, lang)
     if fact.kind in ("order_id", "invoice_id", "ticket_id", "time"):
         return str(fact.value or fact.text)
-    if fact.kind == "count" and not any(c.isdigit() for c in fact.text):
+    if fact.kind == "count" and not any(c.isdigit() for c in fact.text) \
+            and len(fact.text.split()) < 2:
         return None  # "twice", "дважды": the event, not a figure the customer needs restated
-    if fact.kind in PHRASE_KINDS and same_language:  # a weekday, a product, "3,100 customers"
+    if fact.kind in PHRASE_KINDS and same_language:  # a weekday, a product, "four staff"
         return fact.text
     return None
 

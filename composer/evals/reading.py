@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from difflib import SequenceMatcher
+from typing import Any
 
 from composer.language.money import Quantity, find_durations, find_money
 from composer.schema import FILL_IN
 from composer.understand.cues import about_the_customer
+from composer.understand.facts import read_facts
+
+_TODAY = date.today()
 
 VERBATIM_CHARS = 60
 _DIGITS = re.compile(r"\d+(?:[.,\s\u00a0\u202f]\d{3})*(?:[.,]\d+)?")
@@ -36,13 +41,24 @@ def _numbers(text: str) -> set[str]:
     return {_SEPARATORS.sub("", m.group(0)) for m in _DIGITS.finditer(text)}
 
 
-def fact_in(fact: str, email: str) -> bool:
-    """`fact` is stated in `email`: as typed, as the same amount or duration, or (for a fact that
-    is a number with a word, "4.300 pedidos") with the same number and words."""
+def _moments(text: str, language: str) -> set[Any]:
+    """The days and clock times a text names, as values: "yesterday", "31.03." and "March 31"
+    are days; "2pm" and "14:00" the same time (read with one fixed today, so both sides agree)."""
+    return {f.value for f in read_facts(text, language, today=_TODAY)
+            if f.kind in ("date", "time", "eta") and isinstance(f.value, (date, str))}
+
+
+def fact_in(fact: str, email: str, language: str | None = None) -> bool:
+    """`fact` is stated in `email`: as typed, as the same amount or duration, as the same days
+    and times (in `language`: "heute" and "6. Dezember"), or (for a fact that is a number with a
+    word, "4.300 pedidos") with the same number and words."""
     if _fold(fact) in _fold(email):
         return True
     wanted = _quantities(fact)
     if wanted and wanted <= _quantities(email):
+        return True
+    if language and (moments := _moments(fact, language)) and moments <= _moments(email,
+                                                                                  language):
         return True
     numbers = _numbers(fact)
     if not numbers or not numbers <= _numbers(email):
@@ -52,8 +68,8 @@ def fact_in(fact: str, email: str) -> bool:
     return all(w in folded for w in words)
 
 
-def facts_missing(facts: list[str], email: str) -> list[str]:
-    return [f for f in facts if not fact_in(f, email)]
+def facts_missing(facts: list[str], email: str, language: str | None = None) -> list[str]:
+    return [f for f in facts if not fact_in(f, email, language)]
 
 
 def verbatim_stretch(incident: str, email: str, limit: int = VERBATIM_CHARS) -> str | None:

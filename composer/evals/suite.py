@@ -375,7 +375,7 @@ def _judge_reading(case: Case, draft: Draft, record: Any) -> None:
     """The incident's facts are in the email, written to the customer, not pasted from the note."""
     email = draft.text()
     if case.expect.facts:
-        missing = facts_missing(case.expect.facts, email)
+        missing = facts_missing(case.expect.facts, email, draft.language)
         record("facts", not missing, f"missing {', '.join(map(repr, missing))}")
     pasted = verbatim_stretch(case.text, email)
     record("to_the_customer", pasted is None, f"pastes the incident: {pasted!r}")
@@ -474,7 +474,7 @@ def scorecard(results: list[CaseResult], prices: dict[str, Any], model: str) -> 
 def _facts_rate(emails: list[CaseResult]) -> float | None:
     """Of all the facts the cases list, the share the emails state (not the share of cases)."""
     stated = [(f, r.draft) for r in emails if r.draft is not None for f in r.case.expect.facts]
-    return _rate([fact_in(f, d.text()) for f, d in stated])
+    return _rate([fact_in(f, d.text(), d.language) for f, d in stated])
 
 
 def _lang_order(lang: str) -> tuple[int, str]:

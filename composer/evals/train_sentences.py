@@ -49,8 +49,13 @@ ENCODING = {**INCIDENT_ENCODING,
 GRID: tuple[tuple[float, bool], ...] = ((0.125, False), (0.5, False), (2.0, False),
                                         (0.5, True), (2.0, True))
 # A draft has ten or more sentences, so a label that counts in the verdict must be precise per
-# sentence: its counted threshold is the lowest whose out-of-fold precision reaches this.
-PRECISION_FLOOR = 0.95
+# sentence: its counted threshold is the lowest whose out-of-fold precision reaches this (the
+# checker's precision target).
+PRECISION_FLOOR = 0.90
+# Labels whose positives crowd the bank far more than they do real emails, so the bank's
+# precision flatters them: at 0.90, thanks in a good apology read as a non-apology (five false
+# alarms on the calibration set's good emails). They count only at the stricter floor.
+CROWDED_LABELS = {"non_apology": 0.95}
 THRESHOLDS = np.round(np.arange(0.10, 0.951, 0.025), 3)
 
 
@@ -146,12 +151,13 @@ def _best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
     return best
 
 
-def _strict_threshold(y: np.ndarray, p: np.ndarray) -> float | None:
-    """The lowest threshold with out-of-fold precision >= PRECISION_FLOOR on at least five
-    hits; None when none reaches it (the label then never counts)."""
+def _strict_threshold(y: np.ndarray, p: np.ndarray, floor: float = PRECISION_FLOOR,
+                      ) -> float | None:
+    """The lowest threshold with out-of-fold precision >= `floor` on at least five hits; None
+    when none reaches it (the label then never counts)."""
     for t in THRESHOLDS:
         pred = p >= t
-        if pred.sum() >= 5 and float(np.sum(pred & (y == 1))) / pred.sum() >= PRECISION_FLOOR:
+        if pred.sum() >= 5 and float(np.sum(pred & (y == 1))) / pred.sum() >= floor:
             return float(t)
     return None
 
@@ -221,7 +227,7 @@ def train(
         f1, _, _, thr, c, balanced, p = max(scored, key=lambda s: s[:3])
         oof[:, j] = p
         thresholds[label] = thr
-        strict[label] = _strict_threshold(y, p)
+        strict[label] = _strict_threshold(y, p, CROWDED_LABELS.get(label, PRECISION_FLOOR))
         settings[label] = {"C": c, "balanced": balanced, "threshold": thr,
                            "counted_threshold": strict[label], "positives": int(y.sum())}
         weights[j], bias[j] = _fit(x, y, c, balanced)
@@ -246,7 +252,9 @@ def train(
         "figures": figures,
         "note": "thresholds chosen per label on out-of-fold predictions (5 folds grouped by "
                 "document): `thresholds` for the best F1 (shown in --explain), "
-                "`counted_thresholds` for precision >= 0.95 (what counts in the verdict); "
+                f"`counted_thresholds` for precision >= {PRECISION_FLOOR:.2f} "
+                f"({', '.join(f'{v:.2f} for {k}' for k, v in CROWDED_LABELS.items())}; what "
+                "counts in the verdict); "
                 "figures are those out-of-fold predictions",
     }
     path = out_file or MODEL_PATH

@@ -219,8 +219,8 @@ def find_durations(text: str) -> list[Found]:
             found.append(Found(quantity, start, end, text[start:end]))
 
     for match in _HOURS_MINUTES.finditer(text):
-        hours = Decimal(match.group("h")) + Decimal(match.group("m")) / 60
-        add(Quantity(hours.quantize(Decimal("0.01")).normalize(), "hours"), *match.span())
+        minutes = Decimal(match.group("h")) * 60 + Decimal(match.group("m"))
+        add(duration(minutes), *match.span())
     for match in _TIME.finditer(text):
         amount = read_number(match.group("num"))
         if amount is None or amount <= 0:
@@ -335,15 +335,55 @@ def format_number(amount: Decimal, lang: str) -> str:
 
 def format_duration(amount: Decimal, unit: str, lang: str) -> str:
     """A length of time as a customer in `lang` writes it, with the language's plural: `6 часов`,
-    `2 недели`, `3,5 ore`, `10 Tage`. Whole weeks (from 14 days) read as weeks: the reader
-    keeps weeks as days."""
+    `2 недели`, `3,5 ore`, `10 Tage`, `2 hours, 40 minutes`. Whole weeks (from 14 days) read as
+    weeks: the reader keeps weeks as days."""
     from babel.units import format_unit
 
+    minutes = amount * MINUTES_IN[unit]
+    if unit != "days" and minutes > 60 and minutes % 30 and minutes == int(minutes):
+        # 160 minutes or 2.67 hours: as the customer says it, hours and minutes
+        hours, rest = divmod(int(minutes), 60)
+        return _units([(Decimal(hours), "duration-hour"), (Decimal(rest), "duration-minute")],
+                      lang)
     name = {"minutes": "duration-minute", "hours": "duration-hour", "days": "duration-day"}[unit]
     if unit == "days" and amount >= 14 and amount % 7 == 0:
         name, amount = "duration-week", amount / 7
     text = format_unit(amount, name, locale=_locale(lang))
     return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+MINUTES_IN = {"minutes": 1, "hours": 60, "days": 1440}
+
+
+def _units(parts: list[tuple[Decimal, str]], lang: str) -> str:
+    """`2 hours, 40 minutes`, `2 Stunden, 40 Minuten`, `2小时40分钟`: units the locale lists."""
+    from babel.lists import format_list
+    from babel.units import format_unit
+
+    locale = _locale(lang)
+    items = [format_unit(n, name, locale=locale).replace("\u00a0", " ").replace("\u202f", " ")
+             for n, name in parts if n]
+    try:
+        return format_list(items, style="unit", locale=locale)
+    except (KeyError, ValueError):  # a locale without unit lists
+        pack = LANGUAGES.get(lang)
+        return (" " if pack is None or pack.spaced else "").join(items)
+
+
+def duration(minutes: Decimal) -> Quantity:
+    """A length of time in its plainest unit: whole days as days, whole hours as hours, else
+    minutes (so "2 hours 40 minutes" keeps its minutes)."""
+    if minutes >= 1440 and minutes % 1440 == 0:
+        return Quantity(_plain(minutes / 1440), "days")
+    if minutes % 60 == 0 or minutes % 30 == 0 and minutes > 60:
+        return Quantity(_plain(minutes / 60), "hours")
+    return Quantity(_plain(minutes), "minutes")
+
+
+def _plain(number: Decimal) -> Decimal:
+    """12, not 1.2E+1."""
+    return number.quantize(Decimal(1)) if number == number.to_integral_value() else \
+        number.normalize()
 
 
 def _locale(lang: str) -> str:

@@ -424,8 +424,11 @@ def _duration(match: re.Match[str], tables: _Tables) -> money.Quantity | None:
     number = _number(_group(match, "n"), tables) if _group(match, "n") else 1
     if not minutes or not number:
         return None
-    days = Decimal(number * minutes) / 1440
-    return money.Quantity(days.quantize(Decimal(1)) if days >= 1 else days.normalize(), "days")
+    total = Decimal(number * minutes)
+    if total < 1440:  # "eine Dreiviertelstunde": 45 minutes, not 0.03125 days
+        return money.duration(total)
+    days = total / 1440
+    return money.Quantity(days.quantize(Decimal(1)), "days")
 
 
 # ----------------------------------------------------------------------- what the atoms become
@@ -502,6 +505,18 @@ def _clause_start(view: str, at: int, tables: _Tables) -> int:
     return max(starts, default=0)
 
 
+def _joined_value(inner: list[_Found]) -> Any:
+    """The value of atoms one span joins: durations side by side add up ("2 hours 40 minutes",
+    "4 horas y 36 minutos"); otherwise the first's ("5 to 7 days" is about its first)."""
+    values = [a.value for a in inner]
+    if len(values) > 1 and all(a.kind == "duration" for a in inner) and all(
+            isinstance(v, money.Quantity) and not v.is_money for v in values):
+        units = [money.MINUTES_IN[v.unit] for v in values]
+        if units == sorted(units, reverse=True) and len(set(units)) == len(units):
+            return money.duration(sum(v.amount * u for v, u in zip(values, units, strict=True)))
+    return values[0]
+
+
 def _widen(view: str, atoms: list[_Found], tables: _Tables) -> list[_Found]:
     """An atom with the words that belong to it: "up to 48 hours", "5 to 7 days", "€3–€9";
     atoms one pattern spans become one (the first's kind and value)."""
@@ -515,6 +530,6 @@ def _widen(view: str, atoms: list[_Found], tables: _Tables) -> list[_Found]:
                                 for a in atoms):
                 continue
             atoms = [a for a in atoms if a not in inner]
-            atoms.append(_Found(inner[0].kind, start, end, inner[0].value))
+            atoms.append(_Found(inner[0].kind, start, end, _joined_value(inner)))
         masked = _mask(view, atoms)
     return atoms

@@ -20,6 +20,7 @@ from decimal import Decimal
 from functools import cache
 
 from composer.language.detect import SUPPORTED, detect_language, not_supported
+from composer.language.money import MINUTES_IN
 from composer.understand.classifier import SEVERITY_ORDER, Prediction, guardrails
 from composer.understand.cues import UnderstandPack, load_cues
 from composer.understand.incident import SEVERITIES, Incident
@@ -275,7 +276,7 @@ def grade(incident: Incident, category: str) -> tuple[str, list[str]]:
         floor = "medium"
         if loss.is_money and loss.amount >= Decimal(1000):
             floor = "high"
-        long_wait = loss.unit == "days" or (loss.unit == "hours" and loss.amount >= 4)
+        long_wait = not loss.is_money and loss.amount * MINUTES_IN[loss.unit] >= 240  # 4 hours
         if not loss.is_money and long_wait:
             floor = "high"
         if SEVERITIES.index(severity) < SEVERITIES.index(floor):
