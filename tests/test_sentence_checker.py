@@ -34,8 +34,11 @@ def test_the_shipped_model_was_trained_on_the_bank_in_the_tree():
     assert model.labels == LABELS
     figures_ = model.meta["figures"]["by_document_cv_counted"]["all"]
     counted = [name for name, t in model.meta["counted_thresholds"].items() if t is not None]
-    # Every label that counts in a verdict was at least 0.95 precise out of fold.
-    assert counted and all(figures_[name]["precision"] >= 0.95 for name in counted)
+    # Every label that counts in a verdict met the checker's precision target out of fold.
+    floor = {name: ts.CROWDED_LABELS.get(name, ts.PRECISION_FLOOR) for name in counted}
+    low = {name: figures_[name]["precision"] for name in counted
+           if figures_[name]["precision"] < floor[name]}
+    assert counted and not low, f"counted below their precision target: {low}"
 
 
 def test_a_paraphrase_no_phrase_lists_is_caught_by_the_model():
