@@ -72,6 +72,8 @@ def test_ids_are_read_after_the_word_that_names_them(text, lang, kind, value):
     ("Клиентка Ирина не получила возврат.", "ru", "Ирина"),
     ("王先生说他的快递三天没有更新。", "zh", "王先生"),
     ("Frau Brandt hat die Rechnung zweimal bekommen.", "de", "Frau Brandt"),
+    ("Первой об этом написала инженер Марина Лесникова.", "ru", "Марина Лесникова"),
+    ("Заказчица, Лариса Гончаренко, просит вернуть деньги.", "ru", "Лариса Гончаренко"),
 ])
 def test_a_customer_is_named_as_the_lead_wrote_it(text, lang, name):
     assert _one(text, lang, "customer_name").text == name
@@ -177,6 +179,20 @@ def test_times_counts_and_products():
     assert _one("约 1.2 万名小学生受到影响。", "zh", "count").value == 12000
     assert _one("The Cookbook app lost saved recipes.", "en", "product").text == "Cookbook app"
     assert _one("Use the code SPRING20 at checkout.", "en", "product").text == "SPRING20"
+
+
+@pytest.mark.parametrize("text, lang, product", [
+    ("I cancelled Streamly Premium on 2 May and you charged me again.", "en", "Streamly Premium"),
+    ("Since the update, some SmartScale units show pounds.", "en", "SmartScale"),
+    ("My NoteBox Pro lost every note.", "en", "NoteBox Pro"),
+    ("Dopo il passaggio al piano Business Cloud mancano le email.", "it", "piano Business Cloud"),
+    ("Nach dem Update 8.3 unserer Software stimmt die Steuer nicht.", "de", "Update 8.3"),
+])
+def test_a_named_product_is_a_product_not_a_person_or_a_count(text, lang, product):
+    facts = _facts(text, lang)
+    assert _one(text, lang, "product").text == product
+    assert not [f for f in facts if f.kind in ("customer_name", "count")
+                and (f.text in product or product in f.text)]
 
 
 def test_a_markdown_link_is_read_as_its_words():

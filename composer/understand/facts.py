@@ -56,8 +56,10 @@ _BUILTINS = {
     "ID": "\ue005+",
     # a number as digits: 1,200 / 1 320 / 4.2 / 3k / 12
     "NUM": r"(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])|\d+(?:[.,]\d+)*)",
-    # a capitalised word (a name): case matters even though packs match ignoring case
-    "CAP": r"(?-i:[A-ZÀ-ÖØ-ÞА-ЯЁ][a-zà-öø-ÿā-žа-яё]+(?:['’][A-Z][a-z]+|-[A-Za-zÀ-ÿА-Яа-яЁё]+)*)",
+    # a capitalised word (a name): case matters even though packs match ignoring case; O'Brien,
+    # Jean-Luc and CamelCase brands (NoteBox) are one word
+    "CAP": (r"(?-i:[A-ZÀ-ÖØ-ÞА-ЯЁ][a-zà-öø-ÿā-žа-яё]+"
+            r"(?:['’][A-Z][a-z]+|-[A-Za-zÀ-ÿА-Яа-яЁё]+|[A-Z][a-z]+)*)"),
     "HAN": r"[\u4e00-\u9fff]",
     # an order, ticket or invoice id: letters, digits and dashes with a digit, 3+ long; a group
     # of 3+ letters and digits with two digits may follow a space (JD0146 2291, 1Z 84F 209 443)
@@ -269,8 +271,8 @@ def _overlaps(a: _Found, b: _Found) -> bool:
 
 
 _PRIORITY = {"order_id": 0, "ticket_id": 0, "invoice_id": 0, "money": 1, "recurrence": 2,
-             "time": 3, "date": 3, "duration": 3, "eta": 3, "count": 4, "customer_name": 5,
-             "product": 6, "scope": 7, "cause": 0, "fix_status": 1}
+             "time": 3, "date": 3, "duration": 3, "eta": 3, "count": 4, "customer_name": 6,
+             "product": 5, "scope": 7, "cause": 0, "fix_status": 1}
 
 
 def _settle(found: Iterable[_Found], taken: Iterable[_Found] = ()) -> list[_Found]:
