@@ -232,6 +232,29 @@ def test_a_broken_coupon_page_is_a_bug_not_a_promo_code_slip():
     assert triage(Incident("The coupon in the newsletter was expired")).category == "promo_code"
 
 
+@pytest.mark.parametrize("text", [
+    "Code SPRING20 was shown in the basket but not applied: 300 customers paid full price.",
+    "URGENTE: el codigo VERANO20 suma en vez de restar, la gente paga mas",
+    "Con il codice AMICO10 si vede addebitare 55 € invece di 45 €",
+    "промокод VESNA пересчитывает доставку, люди переплачивают по 299 р.",
+    "promo code SUMMER50 没生效，客户按原价支付，多付了 ¥50",
+    "Der Code SCHULE20 wurde nicht abgezogen, 640 Kunden haben den vollen Preis bezahlt.",
+])
+def test_a_code_that_made_customers_pay_more_is_a_billing_error_with_an_apology(text):
+    decided = triage(Incident(text))
+    assert decided.category == "billing_error" and decided.should_apologize, text
+
+
+@pytest.mark.parametrize("text", [
+    "Il codice SCONTO10 valeva 10 € fissi invece del 10 %, ma nessuno ha pagato di più.",
+    "El código DESC10 se configuró mal, pero nadie ha pagado de más.",
+    "Промокод МИНУС300 настроили как 30 %, скидка вышла больше. Переплат нет.",
+])
+def test_a_code_slip_where_nobody_paid_more_stays_a_promo_code_slip(text):
+    decided = triage(Incident(text))
+    assert decided.category == "promo_code" and not decided.should_apologize, text
+
+
 def test_a_typo_with_the_prices_stated_correct_stays_trivial():
     decided = triage(Incident("Typo in the intro of the newsletter; links and prices all correct"))
     assert decided.category == "typo" and not decided.should_apologize

@@ -39,6 +39,8 @@ class UnderstandPack:
     told_as_over: LazyTable = ()
     price_mentioned: LazyTable = ()
     prices_correct: LazyTable = ()
+    # Says no money was lost ("nobody paid more", "переплат нет"): a billing cue is not one here.
+    no_overcharge: LazyTable = ()
     remedy_offer_words: LazyTable = ()
     quote_swap_words: LazyTable = ()
     # Broken, damaged or wrong goods: an exchange restores them.

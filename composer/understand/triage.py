@@ -69,6 +69,7 @@ _OFFERED = ("(", r")[^.;:!?。；！？]{0,30}$")
 _FLAT_TABLES = (
     "app_broken", "wide_impact", "long_impact", "sensitive_data", "repeated", "still_open",
     "already_fixed", "told_as_over", "price_mentioned", "prices_correct", "faulty_goods",
+    "no_overcharge",
 )
 Table = tuple[re.Pattern[str], ...]
 
@@ -174,6 +175,8 @@ def classify(text: str, hits: Sequence = (), learned: Prediction | None = None,
     for category in _ORDER:
         found = (_promo_slip(text, cues) if category == "promo_code"
                  else _matches(cues[category], text))
+        if found and category == "billing_error" and _matches(cues["no_overcharge"], text):
+            continue  # "nobody paid more": the billing words are what did not happen
         if found:
             broken = _matches(cues["app_broken"], text) if category == "promo_code" else None
             if broken:
