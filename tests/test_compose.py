@@ -146,6 +146,24 @@ def test_clock_times_deadlines_and_compound_durations_reach_the_email(write):
     assert "bis Freitag" in german and "Dreiviertelstunde" in german and "55120" in german
 
 
+@pytest.mark.parametrize("text, language, name", [
+    ("Das Paket ist seit zwei Wochen nicht angekommen, Bestellung 55812.", "de", None),
+    ("Lena Vogt hat ihr Kleid zur Hochzeit nicht bekommen, Bestellung 55812.", "de", "Lena Vogt"),
+    ("Customer: Fine. The parcel for order 55812 never arrived.", "en", None),
+    ("Cliente: Perfetto. Il pacco dell'ordine 55812 non è mai arrivato.", "it", None),
+    ("Первой об этом написала инженер Марина Лесникова: заказ 55812 не пришёл.", "ru",
+     "Марина Лесникова"),
+])
+def test_the_greeting_names_the_customer_or_leaves_a_fill_in(write, text, language, name):
+    """A name read from the note greets the customer; a capitalised noun or a caller's "Fine."
+    never does ("Hallo Das Paket,")."""
+    first_line = write(text, language=language).body.splitlines()[0]
+    if name:
+        assert name in first_line
+    else:
+        assert "[[" in first_line, first_line
+
+
 def test_a_post_mortem_account_is_read_as_over(write):
     """Told as a finished account (what lasted, what caused it), an incident is resolved: the
     draft does not promise updates on an outage that ended."""

@@ -195,6 +195,16 @@ def test_a_named_product_is_a_product_not_a_person_or_a_count(text, lang, produc
                 and (f.text in product or product in f.text)]
 
 
+@pytest.mark.parametrize("text, lang", [
+    ("Das Paket ist seit zwei Wochen nicht angekommen.", "de"),
+    ("Kundin: Guten Tag, meine Rechnung ist falsch.", "de"),
+    ("Caller: Oh. I never changed my password.", "en"),
+    ("Cliente: Perfecto, gracias.", "es"),
+])
+def test_a_capitalised_noun_or_a_greeting_is_no_ones_name(text, lang):
+    assert not [f for f in _facts(text, lang) if f.kind == "customer_name"]
+
+
 def test_a_markdown_link_is_read_as_its_words():
     text = "Refund pending for [ordine 55812](https://shop.example/o/99999) and `€42`."
     facts = _facts(text, "it")
