@@ -153,6 +153,8 @@ def test_clock_times_deadlines_and_compound_durations_reach_the_email(write):
     ("Cliente: Perfetto. Il pacco dell'ordine 55812 non è mai arrivato.", "it", None),
     ("Первой об этом написала инженер Марина Лесникова: заказ 55812 не пришёл.", "ru",
      "Марина Лесникова"),
+    # a name in the dative is not how a greeting names anyone ("Здравствуйте, Павлу Андреевичу")
+    ("Клиенту Павлу Андреевичу пришло письмо о долге по заказу 55812.", "ru", None),
 ])
 def test_the_greeting_names_the_customer_or_leaves_a_fill_in(write, text, language, name):
     """A name read from the note greets the customer; a capitalised noun or a caller's "Fine."
