@@ -166,6 +166,21 @@ def test_the_greeting_names_the_customer_or_leaves_a_fill_in(write, text, langua
         assert "[[" in first_line, first_line
 
 
+@pytest.mark.parametrize("text, language, formal, familiar", [
+    ("Il sig. Rinaldi ha ricevuto il pacco danneggiato, ordine 55812.", "it", "Gentile", "Ciao"),
+    ("Frau Brandt hat das Paket beschädigt erhalten, Bestellung 55812.", "de", "Sie", " dir "),
+    ("La señora López recibió el paquete dañado, pedido 55812.", "es", "Buenos días", "Hola"),
+])
+def test_a_customer_named_with_a_title_is_written_to_formally(write, text, language, formal,
+                                                              familiar):
+    """"Ciao sig. Rinaldi" and then "tu" mixes registers: a title asks for Lei, Sie, usted;
+    a tone asked for still wins."""
+    draft = write(text, language=language)
+    assert formal in draft.body and familiar not in draft.body, draft.body
+    assert "register_mixed" not in {a.name for a in draft.report.anti_patterns}
+    assert familiar.strip() in write(text, language=language, tone="warm").body
+
+
 def test_a_post_mortem_account_is_read_as_over(write):
     """Told as a finished account (what lasted, what caused it), an incident is resolved: the
     draft does not promise updates on an outage that ended."""

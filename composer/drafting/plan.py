@@ -141,8 +141,15 @@ class Plan:
 
     @property
     def tone(self) -> str:
-        """The tone asked for; a critical incident is written formally unless told otherwise."""
-        return self.incident.tone or ("formal" if self.triage.severity == "critical" else "warm")
+        """The tone asked for. Unasked, a critical incident, or a customer named with a title
+        (the phrasebook's `titles`: "sig. Rinaldi", "Frau Vogt"), is written formally: "Ciao
+        sig. Rinaldi" followed by "tu" is a register slip."""
+        if self.incident.tone:
+            return self.incident.tone
+        name = self.facts.get("customer", "").split()
+        titles = {t.casefold() for t in phrasebook(self.language, self.prompts).get("titles", ())}
+        titled = bool(name) and name[0].casefold() in titles
+        return "formal" if self.triage.severity == "critical" or titled else "warm"
 
     @property
     def incident(self) -> Incident:
