@@ -181,6 +181,17 @@ def test_a_customer_named_with_a_title_is_written_to_formally(write, text, langu
     assert familiar.strip() in write(text, language=language, tone="warm").body
 
 
+def test_a_range_of_money_is_told_as_typed_and_never_sizes_the_refund(write):
+    """"da 6 a 14 € a testa": which amount this customer lost is not known, so the refund is
+    a fill-in, not 120% of 14 €, and the email does not say the customer is without 6 €."""
+    draft = write("Abbiamo addebitato due volte l'IVA, da 6 a 14 € a testa, a 1.940 abbonati.",
+                  language="it")
+    assert "da 6 a 14 €" in draft.body
+    assert draft.reading.incident.loss is None
+    assert "16,80" not in draft.body and "[[" in draft.paragraphs[-2].text or \
+        any("[[" in p.text for p in draft.paragraphs if p.step == "compensation")
+
+
 def test_a_post_mortem_account_is_read_as_over(write):
     """Told as a finished account (what lasted, what caused it), an incident is resolved: the
     draft does not promise updates on an outage that ended."""

@@ -205,6 +205,19 @@ def test_a_capitalised_noun_or_a_greeting_is_no_ones_name(text, lang):
     assert not [f for f in _facts(text, lang) if f.kind == "customer_name"]
 
 
+@pytest.mark.parametrize("text, lang, typed", [
+    ("About 640 customers paid €3–€9 extra.", "en", "€3–€9"),
+    ("Abbiamo addebitato due volte, da 6 a 14 € a testa.", "it", "da 6 a 14 €"),
+    ("Cobramos dos veces, entre 5 y 12 € por cliente.", "es", "entre 5 y 12 €"),
+    ("Списали дважды: от 200 до 900 ₽ с каждого.", "ru", "от 200 до 900 ₽"),
+    ("约 8,700 名用户被多收 ¥25 至 ¥150 不等。", "zh", "¥25 至 ¥150"),
+    ("Doppelt abgebucht: 5 bis 12 € pro Kunde.", "de", "5 bis 12 €"),
+])
+def test_a_range_of_money_is_one_fact_with_no_single_amount(text, lang, typed):
+    money = [f for f in _facts(text, lang) if f.kind == "money"]
+    assert [(f.text, f.value) for f in money] == [(typed, None)]
+
+
 def test_a_markdown_link_is_read_as_its_words():
     text = "Refund pending for [ordine 55812](https://shop.example/o/99999) and `€42`."
     facts = _facts(text, "it")

@@ -379,6 +379,7 @@ def day_text(day: date, lang: str) -> str:
 def _fact_text(fact: Any, lang: str, book: dict[str, Any], same_language: bool) -> str | None:
     if same_language and (
             fact.kind in ("time", "eta")  # "2pm", "14:02 UTC", "bis Freitag": zone, words kept
+            or fact.kind == "money" and fact.value is None  # a range: "¥25 至 ¥150", "€3–€9"
             or fact.kind == "date" and fact.text[:1].isdigit()  # "31.03.", "21. bis 23. Januar"
             or fact.kind == "duration" and not find_durations(fact.text)):  # "3 months"
         return fact.text

@@ -521,7 +521,7 @@ def _joined_value(inner: list[_Found]) -> Any:
 
 def _widen(view: str, atoms: list[_Found], tables: _Tables) -> list[_Found]:
     """An atom with the words that belong to it: "up to 48 hours", "5 to 7 days", "€3–€9";
-    atoms one pattern spans become one (the first's kind and value)."""
+    atoms one pattern spans become one (the first's kind and value; a range of money has none)."""
     masked = _mask(view, atoms)
     for pattern in tables.common.widen + tables.lang.widen:
         for match in pattern.finditer(masked):
@@ -532,6 +532,13 @@ def _widen(view: str, atoms: list[_Found], tables: _Tables) -> list[_Found]:
                                 for a in atoms):
                 continue
             atoms = [a for a in atoms if a not in inner]
-            atoms.append(_Found(inner[0].kind, start, end, _joined_value(inner)))
+            value = _joined_value(inner)
+            if inner[0].kind == "money" and len(inner) + len(_BARE_NUMBER.findall(
+                    masked[start:end])) > 1:
+                value = None  # "€3–€9", "da 6 a 14 €": a range is no one amount to refund
+            atoms.append(_Found(inner[0].kind, start, end, value))
         masked = _mask(view, atoms)
     return atoms
+
+
+_BARE_NUMBER = re.compile(r"\d+")

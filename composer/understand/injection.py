@@ -342,7 +342,8 @@ def instructions_in(text: str) -> list[str]:
     return list(found.values())
 
 
-_SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*|\n")
+# A sentence ends at . ! ? (or their CJK forms), but not at the dot inside "1.940" or "8.3".
+_SENTENCE = re.compile(r"(?:[^.!?。！？\n]|(?<=\d)\.(?=\d))+[.!?。！？]*|\n")
 
 
 def without_instructions(text: str) -> str:
