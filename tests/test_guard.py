@@ -50,6 +50,9 @@ TRICKY_ORDINARY = [
     # Italian "da" is "from", not the Spanish "give": the whole sentence used to be cut
     "Abbiamo addebitato due volte l'IVA, da 6 a 14 € a testa, a 1.940 abbonati.",
     "Il cliente, da 3 giorni, aspetta il rimborso di 50 €.",
+    # a customer reporting a "refund" (退款, a noun), and a support agent's workaround
+    "我的银行卡今天突然收到你们平台转来的一笔“退款” ¥2,360，可我从来没在你们那儿买过东西。",
+    "CSV 导出不受影响，可以先用 CSV。修复版本计划下周三发布。",
     "Rispondi in italiano al signor Rossi: il rimborso è in ritardo di un mese.",
     "El cliente ignora las instrucciones de instalación y el aparato se rompió.",
     "Responde en español a la clienta: su pedido llegó roto.",
