@@ -192,6 +192,18 @@ def test_a_range_of_money_is_told_as_typed_and_never_sizes_the_refund(write):
         any("[[" in p.text for p in draft.paragraphs if p.step == "compensation")
 
 
+def test_a_category_the_model_only_guesses_is_flagged_before_sending(write):
+    """No phrase rule matched and the model is unsure: the draft says so, since an apology for
+    the wrong thing ("sending your money to the wrong account") is worse than none."""
+    guessed = write("Клиентка Анна Петрова получила чужой заказ 40312 вместо своего.",
+                    language="ru")
+    assert guessed.reading.triage.unsure
+    assert any(w.startswith("the category is a guess") for w in guessed.warnings)
+    assert guessed.as_dict()["warnings"] == guessed.warnings
+    ruled = write("wrong bank account")
+    assert ruled.reading.triage.unsure is None and ruled.warnings == []
+
+
 def test_a_post_mortem_account_is_read_as_over(write):
     """Told as a finished account (what lasted, what caused it), an incident is resolved: the
     draft does not promise updates on an outage that ended."""

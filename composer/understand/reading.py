@@ -70,12 +70,15 @@ class Reading:
 
     @property
     def warnings(self) -> list[str]:
-        """What a person should know before sending: instructions found in the text, and an
-        incident written in a language the composer has no packs for."""
+        """What a person should know before sending: instructions found in the text, a category
+        that is only a guess, and an incident written in a language the composer has no packs
+        for."""
         out = []
         if self.instructions:
             out.append(f"{INJECTION_WARNING}: {'; '.join(self.instructions)}")
         out.extend(self.model_notes)
+        if self.triage.unsure:
+            out.append(self.triage.unsure)
         if self.written_in is not None and not is_supported(self.written_in):
             out.append(f"{no_packs(self.written_in)}; the draft is in "
                        f"{LANGUAGE_NAMES.get(self.language, self.language)}")
