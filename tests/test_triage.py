@@ -255,6 +255,22 @@ def test_a_code_slip_where_nobody_paid_more_stays_a_promo_code_slip(text):
     assert decided.category == "promo_code" and not decided.should_apologize, text
 
 
+@pytest.mark.parametrize("text", [
+    "The customer never received the refund of $59.",
+    "Il sig. Rinaldi non ha ricevuto il rimborso di 236 €.",
+    "La clienta sigue esperando el reembolso de 129 €.",
+    "Клиентка не получила возврат 590 ₽.",
+    "客户没有收到 59 元退款。",
+    "Frau Brandt hat die Erstattung von 59 € nie erhalten.",
+])
+def test_a_refund_that_never_arrived_is_how_we_handled_it_not_a_wrong_transfer(text):
+    """No rule used to match, and the model read money sent to the wrong account: an apology
+    for a cause nobody stated. A refund that went to the wrong card is still a wrong payment."""
+    assert triage(Incident(text)).category == "poor_service", text
+    assert triage(Incident("The refund went to the old card instead of the new one.")
+                  ).category == "wrong_payment"
+
+
 def test_a_typo_with_the_prices_stated_correct_stays_trivial():
     decided = triage(Incident("Typo in the intro of the newsletter; links and prices all correct"))
     assert decided.category == "typo" and not decided.should_apologize
