@@ -204,6 +204,15 @@ def test_a_category_the_model_only_guesses_is_flagged_before_sending(write):
     assert ruled.reading.triage.unsure is None and ruled.warnings == []
 
 
+@pytest.mark.parametrize("text, language, told", [
+    ("Por un error se borraron las fotos de 340 usuarios del 2 al 4 de mayo.", "es",
+     "del 2 al 4 de mayo"),
+    ("Dal 2 al 4 maggio l'app ha cancellato le foto di 340 utenti.", "it", "2 al 4 maggio"),
+])
+def test_a_range_of_days_is_told_whole_not_as_its_last_day(write, text, language, told):
+    assert told in write(text, language=language).body
+
+
 def test_a_post_mortem_account_is_read_as_over(write):
     """Told as a finished account (what lasted, what caused it), an incident is resolved: the
     draft does not promise updates on an outage that ended."""

@@ -376,11 +376,17 @@ def day_text(day: date, lang: str) -> str:
     return format_skeleton("MMMMd", day, locale=LANGUAGES[lang].locale)
 
 
+_DAY_NUMBER = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
+
+
 def _fact_text(fact: Any, lang: str, book: dict[str, Any], same_language: bool) -> str | None:
     if same_language and (
             fact.kind in ("time", "eta")  # "2pm", "14:02 UTC", "bis Freitag": zone, words kept
             or fact.kind == "money" and fact.value is None  # a range: "¥25 至 ¥150", "€3–€9"
-            or fact.kind == "date" and fact.text[:1].isdigit()  # "31.03.", "21. bis 23. Januar"
+            # a date typed in digits, and a range ("del 2 al 4 de mayo": told as its one day, it
+            # would lose the rest), as typed; "yesterday" and "vom 2. Mai" become a day
+            or fact.kind == "date" and (fact.text[:1].isdigit()
+                                        or len(_DAY_NUMBER.findall(fact.text)) > 1)
             or fact.kind == "duration" and not find_durations(fact.text)):  # "3 months"
         return fact.text
     if isinstance(fact.value, Quantity):
