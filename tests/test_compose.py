@@ -149,6 +149,9 @@ def test_clock_times_deadlines_and_compound_durations_reach_the_email(write):
 @pytest.mark.parametrize("text, language, name", [
     ("Das Paket ist seit zwei Wochen nicht angekommen, Bestellung 55812.", "de", None),
     ("Lena Vogt hat ihr Kleid zur Hochzeit nicht bekommen, Bestellung 55812.", "de", "Lena Vogt"),
+    # the note's accusative, the greeting's nominative
+    ("Wir haben den Befund von Herrn Jürgen Weber an einen anderen Patienten geschickt.", "de",
+     "Guten Tag Herr Jürgen Weber,"),
     ("Customer: Fine. The parcel for order 55812 never arrived.", "en", None),
     ("Cliente: Perfetto. Il pacco dell'ordine 55812 non è mai arrivato.", "it", None),
     ("Первой об этом написала инженер Марина Лесникова: заказ 55812 не пришёл.", "ru",

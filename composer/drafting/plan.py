@@ -217,7 +217,7 @@ def build_plan(
     facts.update({k: v for k, v in incident.facts.items() if k in FACT_FIELDS and v})
     named = reading.facts_of("customer_name")
     if "customer" not in facts and named:
-        facts["customer"] = named[0].text
+        facts["customer"] = _as_greeted(named[0].text, book)
     dated = [f.value for f in reading.facts_of("eta") if isinstance(f.value, date)]
     if "eta" not in facts and dated:
         # "fix ships by 14 March": we write again by then (a date, in the customer's locale)
@@ -374,6 +374,14 @@ def day_text(day: date, lang: str) -> str:
     from babel.dates import format_skeleton
 
     return format_skeleton("MMMMd", day, locale=LANGUAGES[lang].locale)
+
+
+def _as_greeted(name: str, book: dict[str, Any]) -> str:
+    """A name read from the note, with its title as a greeting takes it ("Herrn Weber" ->
+    "Herr Weber"): the phrasebook's `title_forms`."""
+    first, _, rest = name.partition(" ")
+    forms = dict(book.get("title_forms") or ())
+    return f"{forms[first]} {rest}" if first in forms and rest else name
 
 
 _DAY_NUMBER = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
