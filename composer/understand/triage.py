@@ -380,7 +380,10 @@ def triage(incident: Incident, hits: Sequence = (), language: str | None = None,
         cards.append("rule.when-to-apologize")
     faulty = _matches(cues["faulty_goods"], incident.text) is not None
     unsure = None
-    if from_model and learned is not None and learned.category_p < SURE_FROM:
+    # Only the model's own call is a guess: a category a rule then changed (a typo that moved
+    # a price is wrong content) was decided by that rule.
+    if from_model and learned is not None and category == learned.category \
+            and learned.category_p < SURE_FROM:
         others = sorted(((p, c) for c, p in learned.categories.items() if c != category),
                         reverse=True)[:2]
         unsure = (f"the category is a guess: no phrase rule matched and the learned model reads "
