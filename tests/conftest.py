@@ -6,12 +6,24 @@ import shutil
 from pathlib import Path
 
 import pytest
-from llama_server import llama_server  # noqa: F401 (a session fixture for real-server tests)
+from llama_server import llama_server, server_report  # noqa: F401 (a session fixture)
 
 from composer.knowledge.cards import load_knowledge
 from composer.knowledge.store import StoreConfig
 
 FIXTURE_KNOWLEDGE = Path(__file__).parent / "fixtures" / "knowledge"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed real-server test says whether the server died (and how), not only
+    'Connection error'."""
+    report = yield
+    if report.failed and "llama_server" in getattr(item, "fixturenames", ()):
+        state = server_report()
+        if state:
+            report.sections.append(("llama_cpp.server", state))
+    return report
 
 
 @pytest.fixture

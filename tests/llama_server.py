@@ -18,6 +18,8 @@ import pytest
 
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 READY_TIMEOUT = 60.0
+# The running server, for `server_report`: a test that failed against it shows why it went away.
+_RUNNING: dict[str, object] = {}
 
 
 def gguf_path() -> Path:
@@ -40,6 +42,18 @@ def gguf_path() -> Path:
     return path
 
 
+
+
+def server_report() -> str | None:
+    """The server's state and log tail, or None when no server was started this session."""
+    proc, log = _RUNNING.get("proc"), _RUNNING.get("log")
+    if proc is None or log is None:
+        return None
+    code = proc.poll()
+    state = "still running" if code is None else f"exited with code {code}"
+    if code is not None and code < 0:
+        state += f" (signal {-code}; -11 is a segfault: build llama.cpp with AMX off, see README)"
+    return f"llama_cpp.server {state}; its log ends:\n{_tail(log)}"
 
 
 def free_port() -> int:
@@ -65,6 +79,7 @@ def llama_server(tmp_path_factory):
             stdout=sink, stderr=subprocess.STDOUT,
         )
     base_url = f"http://127.0.0.1:{port}/v1"
+    _RUNNING.update(proc=proc, log=log)
     try:
         deadline = time.monotonic() + READY_TIMEOUT
         while True:
@@ -82,6 +97,7 @@ def llama_server(tmp_path_factory):
             time.sleep(0.5)
         yield base_url
     finally:
+        _RUNNING.clear()
         proc.terminate()
         try:
             proc.wait(timeout=10)
