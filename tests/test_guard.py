@@ -204,11 +204,12 @@ def test_a_dot_inside_a_number_does_not_end_the_sentence_an_attack_is_cut_from()
 
 
 def test_no_incident_of_the_triage_corpus_is_taken_for_an_attack():
-    """718 incidents in six languages and seven styles, none an attack: a false alarm cuts the
-    sentence it is in before triage reads it."""
+    """The corpus's incidents (over a thousand, six languages, seven styles), none an attack: a
+    false alarm cuts the sentence it is in before triage reads it. "Dann erstatten wir Ihnen die
+    68 €" in a transcript says what we do, not what the model should offer."""
     texts = [case["text"] for path in sorted((ROOT / "evals" / "incidents").glob("*.yaml"))
              for case in yaml.safe_load(path.read_text("utf-8"))]
-    assert len(texts) > 600
+    assert len(texts) > 1000
     assert {t[:80]: guard.instructions_in(t) for t in texts if guard.instructions_in(t)} == {}
 
 
