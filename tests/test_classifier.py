@@ -217,6 +217,25 @@ def test_training_twice_gives_identical_bytes_and_the_file_records_the_reported_
     assert set(loaded.heads) == {"category", "severity"}
 
 
+def test_of_two_equally_accurate_settings_the_better_calibrated_is_chosen(monkeypatch):
+    """Equal out-of-fold accuracy: the setting whose probabilities back the right answer more
+    firmly wins, whatever the grid order (the rules' arbitration reads those probabilities)."""
+    cats = tt.CLASSES["category"]
+    items = [tt.Item(id=str(i), lang="en", style=("a", "b")[i % 2], text=str(i),
+                     categories=(cats[i % 2],), band=(2, 2)) for i in range(4)]
+    truth = np.array([[1.0 if j == i % 2 else 0.0 for j in range(len(cats))] for i in range(4)])
+    flat = 0.9 / len(cats) + 0.1 * truth          # right, but barely above the rest
+    firm = 0.2 / len(cats) + 0.8 * truth          # right, and sure of it
+    by_c = {0.003: flat / flat.sum(1, keepdims=True), 0.01: firm / firm.sum(1, keepdims=True)}
+    monkeypatch.setattr(tt, "oof_proba", lambda x, its, head, cfg, folds: by_c[cfg.c])
+    grid = tt.Grid(c=(0.003, 0.01), balanced=(True,))
+    folds = tt.folds_by(items, "style", np.ones(4, dtype=bool))
+    chosen = tt.select(np.zeros((4, 2)), items, folds, grid, ("category",), lambda _m: None)
+    assert chosen["configs"]["category"].c == 0.01
+    scores = {row["C"]: (row["score"], row["log_loss"]) for row in chosen["grid"]["category"]}
+    assert scores[0.003][0] == scores[0.01][0] == 1.0 and scores[0.01][1] < scores[0.003][1]
+
+
 def test_the_blind_sets_are_never_trained_on(tmp_path):
     with pytest.raises(tt.TrainError, match="never trained on"):
         tt.load_corpus(ROOT / "evals" / "understand_blind")

@@ -54,8 +54,10 @@ GRID: tuple[tuple[float, bool], ...] = ((0.125, False), (0.5, False), (2.0, Fals
 PRECISION_FLOOR = 0.90
 # Labels whose positives crowd the bank far more than they do real emails, so the bank's
 # precision flatters them: at 0.90, thanks in a good apology read as a non-apology (five false
-# alarms on the calibration set's good emails). They count only at the stricter floor.
-CROWDED_LABELS = {"non_apology": 0.95}
+# alarms on the calibration set's good emails), and a plain passive fact ("the refund was sent
+# on Monday") as passive evasion (eight, once the bank had 200 evasions). They count only at the
+# stricter floor.
+CROWDED_LABELS = {"non_apology": 0.95, "passive_evasion": 0.95}
 THRESHOLDS = np.round(np.arange(0.10, 0.951, 0.025), 3)
 
 
