@@ -256,6 +256,23 @@ def test_a_code_slip_where_nobody_paid_more_stays_a_promo_code_slip(text):
 
 
 @pytest.mark.parametrize("text", [
+    "A customer got the same password-reset email three times and asked if it was phishing.",
+    "Клиентка получила два одинаковых смс и спрашивает, не мошенники ли это.",
+    "Il cliente ha ricevuto due volte la stessa mail e chiede se è una truffa.",
+    "La clienta recibió el mismo SMS dos veces y pregunta si es una estafa.",
+    "Der Kunde bekam die Rechnung doppelt per Mail und fragt, ob das Phishing ist.",
+    "用户收到两条一模一样的短信，问是不是诈骗。",
+])
+def test_a_customer_asking_if_our_duplicate_message_is_a_scam_gets_no_breach_email(text):
+    """The attack word is the customer's worry: the draft used to apologise for a critical
+    security breach. A real phishing campaign is still a breach."""
+    decided = triage(Incident(text))
+    assert decided.category != "security_breach" and decided.severity != "critical", text
+    assert triage(Incident("Attackers sent phishing emails with our logo to 2,000 customers "
+                           "and stole 40 passwords.")).category == "security_breach"
+
+
+@pytest.mark.parametrize("text", [
     "The customer never received the refund of $59.",
     "Il sig. Rinaldi non ha ricevuto il rimborso di 236 €.",
     "La clienta sigue esperando el reembolso de 129 €.",

@@ -41,6 +41,9 @@ class UnderstandPack:
     prices_correct: LazyTable = ()
     # Says no money was lost ("nobody paid more", "переплат нет"): a billing cue is not one here.
     no_overcharge: LazyTable = ()
+    # The customer asks whether a message of ours is phishing or fraud ("asked if it was a
+    # scam"): the attack words are their worry, not what happened, so no breach is read from them.
+    suspected_attack: LazyTable = ()
     remedy_offer_words: LazyTable = ()
     quote_swap_words: LazyTable = ()
     # Broken, damaged or wrong goods: an exchange restores them.

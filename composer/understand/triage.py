@@ -71,7 +71,7 @@ _OFFERED = ("(", r")[^.;:!?。；！？]{0,30}$")
 _FLAT_TABLES = (
     "app_broken", "wide_impact", "long_impact", "sensitive_data", "repeated", "still_open",
     "already_fixed", "told_as_over", "price_mentioned", "prices_correct", "faulty_goods",
-    "no_overcharge",
+    "no_overcharge", "suspected_attack",
 )
 Table = tuple[re.Pattern[str], ...]
 
@@ -179,6 +179,8 @@ def classify(text: str, hits: Sequence = (), learned: Prediction | None = None,
                  else _matches(cues[category], text))
         if found and category == "billing_error" and _matches(cues["no_overcharge"], text):
             continue  # "nobody paid more": the billing words are what did not happen
+        if found and category == "security_breach" and _matches(cues["suspected_attack"], text):
+            continue  # "she asked if it was phishing": a worry about our own message
         if found:
             broken = _matches(cues["app_broken"], text) if category == "promo_code" else None
             if broken:
@@ -198,7 +200,8 @@ def classify(text: str, hits: Sequence = (), learned: Prediction | None = None,
             f"category {learned.category}: no rule matched; the learned model reads it so "
             f"(p={learned.category_p:.2f})"), True
     # A guess never lands on a trivial category: "no apology" needs a rule that says so.
-    guesses = [c for c in _ORDER if c not in TRIVIAL_CATEGORIES]
+    guesses = [c for c in _ORDER if c not in TRIVIAL_CATEGORIES
+               and not (c == "security_breach" and _matches(cues["suspected_attack"], text))]
     stems = {c: _stems_in(cues[f"stems:{c}"], text) for c in guesses}
     votes = {c: v for c, v in _card_votes(hits).items() if c in guesses}
     total = sum(votes.values()) or 1.0
