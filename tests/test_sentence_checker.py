@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -14,6 +17,7 @@ from composer.checking.sentence_model import LABELS, SentenceModel, shipped_mode
 from composer.cli.app import app
 from composer.evals import train_sentences as ts
 from composer.evals.invented import plant
+from composer.knowledge import ngrams
 from composer.pipeline import compose
 from composer.understand.incident import Incident
 
@@ -35,7 +39,7 @@ def test_the_shipped_model_was_trained_on_the_bank_in_the_tree():
     figures_ = model.meta["figures"]["by_document_cv_counted"]["all"]
     counted = [name for name, t in model.meta["counted_thresholds"].items() if t is not None]
     # Every label that counts in a verdict met the checker's precision target out of fold.
-    floor = {name: ts.CROWDED_LABELS.get(name, ts.PRECISION_FLOOR) for name in counted}
+    floor = {name: ts.precision_floor(name) for name in counted}
     low = {name: figures_[name]["precision"] for name in counted
            if figures_[name]["precision"] < floor[name]}
     assert counted and not low, f"counted below their precision target: {low}"
@@ -61,6 +65,48 @@ def test_without_the_model_the_phrases_still_decide(monkeypatch):
                    language="en")
     assert "over_promising" not in names(report)
     assert any("sentence model is missing" in note for note in report.notes)
+
+
+def test_ngram_columns_are_the_same_in_every_process():
+    """The shipped weights are indexed by these columns: a process that hashed differently
+    would read every sentence wrong (CRC-32, not Python's salted hash())."""
+    text = "Ci scusiamo: un piccolo inconveniente, 小问题"
+    code = ("from composer.knowledge import ngrams; "
+            f"print([int(c) for c in ngrams.rows([{text!r}])[0].columns])")
+    seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+            for seed in ("1", "2")}
+    assert len(seen) == 1
+    row = ngrams.rows([text])[0]
+    assert seen.pop().strip() == str([int(c) for c in row.columns])
+    assert abs(float(row.values @ row.values) - 1.0) < 1e-9  # a unit row, however long the text
+
+
+def test_a_model_file_with_mismatched_ngram_weights_is_refused(tmp_path):
+    model = shipped_model()
+    assert model is not None and model.gram_weight is not None  # the shipped model reads words
+    path = tmp_path / "m.npz"
+    np.savez(path, weight=model.weight, bias=model.bias, ngram_weight=model.gram_weight[:, :10],
+             idf=model.idf)
+    path.with_suffix(".json").write_text(json.dumps(model.meta), encoding="utf-8")
+    with pytest.raises(ValueError, match="n-gram weights"):
+        SentenceModel.load(path)
+
+
+@pytest.mark.parametrize("lang,passive,owned", [
+    ("es", "Hola Ana, sobre su pedido. Se ha producido un error en el sistema de pagos y el cargo "
+           "se duplicó. Le devolvemos el importe hoy.", " El error fue nuestro."),
+    ("ru", "Здравствуйте, Ирина. Произошла ошибка, и платёж был списан дважды. Деньги вернутся "
+           "сегодня.", " Это наша ошибка."),
+    ("zh", "您好。系统出现了问题，您的订单被重复扣款。今天会退款。", "这是我们的错。"),
+    ("it", "Gentile cliente, si è verificato un errore e il pagamento è stato addebitato due "
+           "volte. Il rimborso arriva oggi.", " L'errore è nostro."),
+])
+def test_passive_voice_evades_only_where_nobody_owns_the_fault(lang, passive, owned):
+    """"An error occurred" with no one owning it is passive evasion; the same sentence in a draft
+    that says the error is ours is a plain fact."""
+    assert "passive_evasion" in names(check(passive, language=lang))
+    assert "passive_evasion" not in names(check(passive + owned, language=lang))
 
 
 def test_folds_never_split_a_document():

@@ -114,12 +114,13 @@ def _evasion(
     anti.blame = [s for s in blame if s not in found["responsibility"] or not owns(s, phrases)]
     anti.flag("blame_shifting", anti.blame)
 
-    passive = _union(hits(phrases.table("passive_evasion"), sentences),
-                     [s for s in learned.flagged("passive_evasion")
-                      if s not in found["responsibility"]])
-    weak_passive = hits(phrases.table("agentless_error"), sentences)
-    if weak_passive and not found["responsibility"]:
-        passive = list(dict.fromkeys(passive + weak_passive))
+    passive = hits(phrases.table("passive_evasion"), sentences)
+    # A passive sentence evades only where nobody owns the fault: "both bills were then
+    # calculated from that wrong number" in a draft that says "the error is ours" is a fact.
+    # The model's label and the weak agentless cue are both that kind of reading.
+    if not found["responsibility"]:
+        passive = _union(passive, learned.flagged("passive_evasion")
+                         + hits(phrases.table("agentless_error"), sentences))
     anti.passive = passive
     anti.flag("passive_evasion", passive)
 

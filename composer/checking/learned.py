@@ -61,9 +61,10 @@ def learn(sentences: list[str], notes: list[str]) -> Learned:
         return Learned()
     # A fill-in's words are the sender's to replace ("[[what we change so it does not happen
     # again]]" promises nothing): the model reads the sentence without them.
+    read = [FILL_IN.sub("…", t)[:MAX_CHARS] for t in texts]
     try:
-        vectors = SIGNAL.vectors([FILL_IN.sub("…", t)[:MAX_CHARS] for t in texts])
+        vectors = SIGNAL.vectors(read)
     except Exception as exc:  # a broken model mid-run must not break the check
         notes.append(f"sentence model failed ({type(exc).__name__}); phrases only")
         return Learned()
-    return Learned(model.label(texts, vectors))
+    return Learned(model.label(texts, vectors, read))

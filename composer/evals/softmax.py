@@ -4,6 +4,7 @@ deterministic, and no scikit-learn on the install."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -70,15 +71,19 @@ def fit_softmax(
     c: float,
     sample_weight: np.ndarray | None = None,
     iters: int = MAX_ITER,
+    extra: Any = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Multinomial logistic regression on standardised `x`, L2 on the weights (not the bias).
 
     `targets` are rows of class probabilities (one-hot, or soft for a band or smoothing). The
     objective is sklearn's scaled by 1/n: mean weighted cross-entropy + |W|^2 / (2 C n).
+    `extra` is an optional sparse block (scipy, n rows) read as it is, not standardised (hashed
+    n-grams: already unit rows); its weights follow `x`'s in the returned W.
     Returns (W, b) for the raw `x`: the standardisation is folded in."""
     x = np.asarray(x, dtype=np.float64)
     t = np.asarray(targets, dtype=np.float64)
     n, d = x.shape
+    e = 0 if extra is None else extra.shape[1]
     k = t.shape[1]
     mu = x.mean(axis=0)
     sd = x.std(axis=0)
@@ -87,23 +92,34 @@ def fit_softmax(
     w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     lam = 1.0 / (c * n)
     wt = w[:, None] * t / n
+    extra_t = extra.T.tocsr() if extra is not None else None
 
     def fun(theta: np.ndarray) -> tuple[float, np.ndarray]:
         weight = theta[: k * d].reshape(k, d)
-        bias = theta[k * d:]
+        more = theta[k * d: k * (d + e)].reshape(k, e)
+        bias = theta[k * (d + e):]
         logits = z @ weight.T + bias
+        if extra is not None:
+            logits += extra @ more.T
         logits -= logits.max(axis=1, keepdims=True)
         log_norm = np.log(np.exp(logits).sum(axis=1, keepdims=True))
         logp = logits - log_norm
-        value = -float((wt * logp).sum()) + 0.5 * lam * float((weight * weight).sum())
+        value = -float((wt * logp).sum()) + 0.5 * lam * float((weight * weight).sum()
+                                                              + (more * more).sum())
         p = np.exp(logp)
         grad_logits = p * wt.sum(axis=1, keepdims=True) - wt
         grad_w = grad_logits.T @ z + lam * weight
-        return value, np.concatenate([grad_w.ravel(), grad_logits.sum(axis=0)])
+        parts = [grad_w.ravel()]
+        if extra_t is not None:
+            parts.append((extra_t @ grad_logits).T.ravel() + lam * more.ravel())
+        parts.append(grad_logits.sum(axis=0))
+        return value, np.concatenate(parts)
 
-    theta = _lbfgs(fun, np.zeros(k * (d + 1)), iters)
+    theta = _lbfgs(fun, np.zeros(k * (d + e + 1)), iters)
     weight = theta[: k * d].reshape(k, d) / sd
-    bias = theta[k * d:] - weight @ mu
+    bias = theta[k * (d + e):] - weight @ mu
+    if e:
+        weight = np.concatenate([weight, theta[k * d: k * (d + e)].reshape(k, e)], axis=1)
     return weight, bias
 
 

