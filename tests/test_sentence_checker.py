@@ -82,6 +82,14 @@ def test_ngram_columns_are_the_same_in_every_process():
     assert abs(float(row.values @ row.values) - 1.0) < 1e-9  # a unit row, however long the text
 
 
+def test_training_without_scipy_says_which_extra_to_install(monkeypatch):
+    from composer.errors import ComposerError
+
+    monkeypatch.setitem(sys.modules, "scipy", None)  # as if it were not installed
+    with pytest.raises(ComposerError, match=r"apology-composer\[train\]"):
+        ngrams.as_csr(ngrams.rows(["a sentence"]))
+
+
 def test_a_model_file_with_mismatched_ngram_weights_is_refused(tmp_path):
     model = shipped_model()
     assert model is not None and model.gram_weight is not None  # the shipped model reads words

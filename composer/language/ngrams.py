@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from composer.errors import ComposerError
+
 BUCKETS = 1 << 16
 SIZES = (2, 3, 4)
 
@@ -74,8 +76,13 @@ def scores(weights: np.ndarray, found: list[Row]) -> np.ndarray:
 
 
 def as_csr(found: list[Row]) -> object:
-    """The rows as a scipy CSR matrix (n, BUCKETS), for training."""
-    from scipy import sparse
+    """The rows as a scipy CSR matrix (n, BUCKETS), for training (scipy is a training need, not
+    a run-time one)."""
+    try:
+        from scipy import sparse
+    except ImportError:
+        raise ComposerError("training reads n-grams as a sparse matrix and needs scipy: "
+                            "pip install 'apology-composer[train]'") from None
 
     indptr = np.cumsum([0] + [len(r.columns) for r in found])
     columns = np.concatenate([r.columns for r in found]) if found else np.zeros(0, np.int64)
