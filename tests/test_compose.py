@@ -386,6 +386,13 @@ def test_an_injected_line_changes_neither_the_decision_nor_the_check(write):
         # a phrase rule says breach ("leak"); the model all but excludes it
         ("memory leak in the app server made pages slow for two hours", "product_bug", True,
          None),
+        # a billing phrase fires, but the text is a reminder sent twice, nobody charged: the
+        # model reads the whole sentence and outweighs the phrase's +0.15
+        ("El recordatorio de pago salió dos veces a todos los clientes, mismo contenido, a nadie "
+         "se le cobró de más", "duplicate_send", False, None),
+        ("付款提醒邮件给所有客户发了两遍，内容一样，没有人被多扣钱", "duplicate_send", False, None),
+        ("Die Rechnungs-Erinnerung ging heute an alle Kunden doppelt raus, gleicher Inhalt, "
+         "niemand wurde doppelt belastet", "duplicate_send", False, None),
     ],
 )
 def test_wording_no_rule_foresaw_is_read_by_the_learned_model(write, text, category, apologize,
