@@ -754,3 +754,44 @@ def test_round4_anti_patterns(lang: str, text: str, name: str) -> None:
 def test_happier_with_words_in_between() -> None:
     text = "We're sure you'll be more pleased with our service after this than before."
     assert "happier_promise" in {f.name for f in check(text, language="en").compensation}
+
+
+THANKS_INSTEAD = {
+    "en": ("Thank you for your patience while we sorted out the double charge on your card.",
+           "We are sorry we charged you twice."),
+    "it": ("Grazie per la pazienza mentre sistemavamo il doppio addebito sulla sua carta.",
+           "Ci scusiamo per il doppio addebito."),
+    "es": ("Gracias por su paciencia mientras resolvíamos el doble cargo en su tarjeta.",
+           "Lamentamos mucho el doble cargo."),
+    "ru": ("Спасибо за ваше терпение, пока мы разбирались с двойным списанием с вашей карты.",
+           "Приносим извинения за двойное списание."),
+    "zh": ("感谢您在我们处理重复扣款期间的耐心等待。", "对于重复扣款，我们深表歉意。"),
+    "de": ("Vielen Dank für Ihre Geduld, während wir die doppelte Abbuchung geklärt haben.",
+           "Es tut uns leid, dass wir Ihre Karte doppelt belastet haben."),
+}
+REFUNDED = {
+    "en": "We have refunded the second charge of 49 EUR today.",
+    "it": "Abbiamo rimborsato oggi il secondo addebito di 49 euro.",
+    "es": "Hoy le hemos devuelto el segundo cargo de 49 euros.",
+    "ru": "Сегодня мы вернули второе списание в 49 евро.",
+    "zh": "我们今天已退还第二笔 49 欧元的扣款。",
+    "de": "Wir haben die zweite Abbuchung von 49 EUR heute erstattet.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(THANKS_INSTEAD))
+def test_thanks_for_patience_in_place_of_sorry_is_a_non_apology(lang: str) -> None:
+    """Thanks that stands in for an apology is a non-apology; beside a real apology, or in a
+    note where none is due, it is only thanks."""
+    thanks, sorry = THANKS_INSTEAD[lang]
+    due = Incident(text="charged twice", severity="medium", loss=parse_loss("49 EUR"))
+    alone = check(f"{thanks} {REFUNDED[lang]}", due, language=lang)
+    names = {f.name: f for f in alone.anti_patterns}
+    assert "non_apology" in names, alone.failed_items()
+    assert names["non_apology"].evidence == [thanks]
+    assert alone.verdict == "needs_changes"
+    with_sorry = check(f"{sorry} {thanks} {REFUNDED[lang]}", due, language=lang)
+    assert "non_apology" not in {f.name for f in with_sorry.anti_patterns}
+    trivial = check(thanks, Incident(text="newsletter sent twice", severity="trivial"),
+                    language=lang)
+    assert "non_apology" not in {f.name for f in trivial.anti_patterns}

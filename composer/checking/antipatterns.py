@@ -46,7 +46,7 @@ def find_anti_patterns(
     labels, added to the phrase hits where the model counts."""
     learned = learned or Learned()
     anti = AntiPatterns()
-    _apology_form(anti, found, sentences, phrases, learned)
+    _apology_form(anti, found, sentences, phrases, learned, severity)
     _evasion(anti, found, sentences, phrases, learned)
     # Not the model's to say: "happier than before" is a compensation finding, and a sentence
     # that acknowledges the harm ("even briefly, it was upsetting") does not minimise it.
@@ -79,9 +79,10 @@ def _union(first: list[str], second: list[str]) -> list[str]:
 
 def _apology_form(
     anti: AntiPatterns, found: dict[str, list[str]], sentences: list[str], phrases: Phrases,
-    learned: Learned,
+    learned: Learned, severity: str | None,
 ) -> None:
-    """Sorry for "any inconvenience"; sorry "if" (an "if" clause only in apology sentences)."""
+    """Sorry for "any inconvenience"; thanks for patience where nothing says sorry; sorry "if"
+    (an "if" clause only in apology sentences)."""
     anti.non_apology = _union(hits(phrases.table("non_apology"), sentences),
                               learned.flagged("non_apology"))
     # The model's "if" counts in an apology sentence only, as the clause table does.
@@ -92,6 +93,13 @@ def _apology_form(
         s for s in hits(phrases.table("conditional_clause"), found["regret"])
         if s not in anti.conditional
     ]
+    apologies = [s for s in found["regret"]
+                 if s not in anti.non_apology and s not in anti.conditional]
+    if not apologies and severity != "trivial":
+        # "Thank you for your patience" in a draft that never says sorry stands in for one; in
+        # a draft that apologises, or a note where none is due, it is only thanks.
+        anti.non_apology = _union(anti.non_apology, hits(phrases.table("thanks_instead"),
+                                                         sentences))
     anti.flag("non_apology", anti.non_apology)
     anti.flag("conditional_apology", [s for s in anti.conditional if s not in anti.non_apology])
 

@@ -71,6 +71,7 @@ class CheckPack:
     from_now_on: Table = ()
     # anti-patterns
     non_apology: Table = ()
+    thanks_instead: Table = ()
     conditional_apology: Table = ()
     conditional_clause: Table = ()
     blame_shifting: Table = ()
