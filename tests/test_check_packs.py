@@ -48,7 +48,7 @@ ANY = {"serious_harm": "SERIOUS_HARM", "placeholders": "PLACEHOLDERS"}
 OLD_LANGUAGES = ("en", "it", "es", "ru", "zh")  # the languages patterns.py held
 # Tables written after the packs left Python: no old literal to compare them with.
 NEW = {"boilerplate", "formal_address", "informal_address", "vague_time", "dated",
-       "thanks_instead"}
+       "thanks_instead", "third_party"}
 
 
 def _fp(table) -> list[list]:
@@ -69,11 +69,30 @@ def test_every_supported_language_has_a_check_pack(lang):
     assert load_check_pack(lang).regret
 
 
+# Old entries edited on purpose since the move, per language: (old pattern) -> new pattern.
+def _revised(lang: str, entry: list) -> list:
+    pattern, flags = entry
+    if lang == "ru" and re.match(r"\((мы\|я|мы\|от нас)\) ", pattern):
+        # "(мы|я) ... ошибочно" matched the "я" ending "версия" ("the supplier's new version
+        # erroneously ..." read as our ownership): the pronoun is a word of its own
+        pattern = "\\b" + pattern
+    return [pattern, flags]
+
+
+def _kept_in_order(old: list, new: list) -> bool:
+    """Every old entry is in the new table, in the old order (entries may be added between)."""
+    rest = iter(new)
+    return all(entry in rest for entry in old)
+
+
 @pytest.mark.parametrize("lang", OLD_LANGUAGES)
 def test_the_checker_reads_exactly_the_old_tables(lang):
+    """The flat tables keep every old entry in order (a pack may add entries; an entry changed
+    on purpose is listed in _revised); the rest are exactly the old ones."""
     found = phrases(lang)
     for name, old in FLAT.items():
-        assert _fp(found.table(name)) == OLD[old][lang], name
+        assert _kept_in_order([_revised(lang, e) for e in OLD[old][lang]],
+                              _fp(found.table(name))), name
     for name, old in ANY.items():
         assert _fp(found.table(name)) == OLD[old]["any"], name
     for kind in OFFER_TYPES:

@@ -795,3 +795,64 @@ def test_thanks_for_patience_in_place_of_sorry_is_a_non_apology(lang: str) -> No
     trivial = check(thanks, Incident(text="newsletter sent twice", severity="trivial"),
                     language=lang)
     assert "non_apology" not in {f.name for f in trivial.anti_patterns}
+
+
+POLITE_BLAME = {
+    "en": ("Sorry that your card was declined on Saturday. The outage was caused by a faulty "
+           "update that our payment processor rolled out overnight. Your card works again, and "
+           "we refunded the 15 EUR fee today.",
+           "That is our responsibility: we chose the processor and we should have tested the "
+           "update."),
+    "it": ("Ci scusiamo per il rifiuto della carta di sabato. Il blocco è stato causato da un "
+           "aggiornamento difettoso installato dal nostro fornitore dei pagamenti. La carta "
+           "funziona di nuovo e le abbiamo rimborsato oggi la commissione di 15 euro.",
+           "La responsabilità è nostra: abbiamo scelto noi il fornitore e avremmo dovuto "
+           "verificare l'aggiornamento."),
+    "ru": ("Приносим извинения за то, что в субботу ваша карта не работала. Сбой произошёл из-за "
+           "обновления, которое установил наш платёжный провайдер. Карта снова работает, "
+           "комиссию 15 евро мы сегодня вернули.",
+           "Это наша ответственность: провайдера выбрали мы, и мы должны были проверить "
+           "обновление."),
+    "zh": ("很抱歉周六您的银行卡无法使用。这次故障是由我们的支付服务商夜间推送的错误更新引起的。"
+           "现在卡已恢复正常，15 欧元手续费我们今天已退还。",
+           "这是我们的责任：服务商是我们选的，我们本应先测试这次更新。"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(POLITE_BLAME))
+def test_an_outside_party_as_the_cause_is_blame_where_the_draft_owns_nothing(lang: str) -> None:
+    """No "not our fault" needed: explaining the failure by a provider, in a draft that owns
+    nothing, puts the blame there. The same explanation beside ownership is a fact."""
+    draft, owned = POLITE_BLAME[lang]
+    blamed = check(draft, language=lang)
+    assert "blame_shifting" in {f.name for f in blamed.anti_patterns}, blamed.failed_items()
+    assert not blamed.steps["responsibility"].passed
+    fair = check(f"{draft} {owned}", language=lang)
+    assert "blame_shifting" not in {f.name for f in fair.anti_patterns}, fair.failed_items()
+    assert fair.steps["responsibility"].passed
+
+
+HEDGED = [
+    ("en", "We regret any frustration you may have felt when your room was not ready."),
+    ("it", "Ci rammarichiamo per qualsiasi frustrazione che Lei possa aver provato."),
+    ("es", "Lamentamos cualquier frustración que haya podido sentir con la entrega."),
+    ("ru", "Мы сожалеем о любых неудобствах, которые Вы могли испытать при заселении."),
+    ("zh", "对于您就诊时可能感受到的不便，我们深表遗憾。"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), HEDGED)
+def test_regret_for_feelings_the_customer_may_have_had_is_a_non_apology(lang: str,
+                                                                       text: str) -> None:
+    report = check(text, language=lang, embeddings=False)
+    assert "non_apology" in {f.name for f in report.anti_patterns}
+    assert not report.steps["regret"].passed
+
+
+def test_a_russian_word_ending_in_ya_is_not_the_pronoun_ya() -> None:
+    """"версия ... ошибочно" is the supplier's version erring, not "я ... ошибочно" (I erred)."""
+    other = check("Новая версия системы поставщика ошибочно заблокировала карты.",
+                  language="ru", embeddings=False)
+    assert not other.steps["responsibility"].passed
+    ours = check("Я ошибочно заблокировал вашу карту.", language="ru", embeddings=False)
+    assert ours.steps["responsibility"].passed

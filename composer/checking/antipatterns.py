@@ -112,8 +112,18 @@ def _evasion(
     blame = _union(hits(phrases.table("blame_shifting"), sentences),
                    learned.flagged("blame_shifting"))
     weak_blame = hits(phrases.table("blame_on_partner"), sentences)
-    if weak_blame and not found["responsibility"]:
-        blame = list(dict.fromkeys(blame + weak_blame))
+    outside = hits(phrases.table("third_party"), sentences)
+    # What the draft owns: a sentence about an outside party's fault owns nothing unless it
+    # says outright that the fault is ours.
+    owned = [s for s in found["responsibility"] if s not in outside or owns(s, phrases)]
+    if not owned:
+        # Where the draft owns nothing, an outside party named in the sentence that explains
+        # the failure is where the blame was put ("the update our processing provider installed
+        # blocked the cards"), however politely.
+        blamed = [s for s in outside
+                  if s in found["explanation"] or s in learned.likely("explanation")
+                  or s in learned.likely("blame_shifting")]
+        blame = _union(blame, weak_blame + blamed)
     # A partner named in a sentence the model reads as blame is blame, owned elsewhere or not.
     blame = _union(blame, [s for s in weak_blame if s in learned.likely("blame_shifting")])
     # A sentence that owns the fault outright ("the check should have blocked it: the error is

@@ -76,6 +76,7 @@ class CheckPack:
     conditional_clause: Table = ()
     blame_shifting: Table = ()
     blame_on_partner: Table = ()
+    third_party: Table = ()
     passive_evasion: Table = ()
     agentless_error: Table = ()
     trivializing: Table = ()
