@@ -377,6 +377,11 @@ SERVICE_CREDIT = [
     ("es", "Te regalamos dos semanas de suscripción gratis."),
     ("ru", "Мы не будем списывать абонентскую плату за следующий месяц."),
     ("zh", "本月服务费全部免收。"),
+    ("zh", "所有付费团队将获得 1 天服务时长补偿，3月8日前自动计入账户。"),
+    # a macro's labelled line gives the offer
+    ("es", "Compensación: 30,00 € de descuento en su factura de abril."),
+    ("en", "Compensation: a 30 EUR discount on your April bill."),
+    ("en", "Compensation: 30 EUR off your April bill."),
 ]
 
 
@@ -856,3 +861,22 @@ def test_a_russian_word_ending_in_ya_is_not_the_pronoun_ya() -> None:
     assert not other.steps["responsibility"].passed
     ours = check("Я ошибочно заблокировал вашу карту.", language="ru", embeddings=False)
     assert ours.steps["responsibility"].passed
+
+
+GIVEN_BACK = [
+    # a replacement sent is an exchange; a fee that will not be charged is money not taken
+    ("es", "Ayer le enviamos una cafetera nueva por mensajería urgente.", "89.90 EUR", "exchange"),
+    ("en", "We shipped you a new kettle this morning by express courier.", "49 EUR", "exchange"),
+    ("it", "Ieri le abbiamo spedito un frullatore nuovo con corriere espresso.", "79 EUR",
+     "exchange"),
+    ("it", "Il ticket di 48,60 € per l'esame non Le sarà addebitato.", "48.60 EUR", "refund"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "loss", "kind"), GIVEN_BACK)
+def test_a_replacement_or_a_waived_fee_is_an_offer(lang: str, text: str, loss: str,
+                                                   kind: str) -> None:
+    incident = Incident(text="faulty order", severity="medium", loss=parse_loss(loss))
+    report = check(text, incident, language=lang, embeddings=False)
+    assert kind in {o.type for o in report.offers}
+    assert "compensation_missing" not in {f.name for f in report.compensation}
