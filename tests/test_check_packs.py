@@ -87,8 +87,9 @@ def _kept_in_order(old: list, new: list) -> bool:
 
 @pytest.mark.parametrize("lang", OLD_LANGUAGES)
 def test_the_checker_reads_exactly_the_old_tables(lang):
-    """The flat tables keep every old entry in order (a pack may add entries; an entry changed
-    on purpose is listed in _revised); the rest are exactly the old ones."""
+    """The flat tables and the offer types keep every old entry in order (a pack may add
+    entries; an entry changed on purpose is listed in _revised); the rest are exactly the old
+    ones."""
     found = phrases(lang)
     for name, old in FLAT.items():
         assert _kept_in_order([_revised(lang, e) for e in OLD[old][lang]],
@@ -96,7 +97,7 @@ def test_the_checker_reads_exactly_the_old_tables(lang):
     for name, old in ANY.items():
         assert _fp(found.table(name)) == OLD[old]["any"], name
     for kind in OFFER_TYPES:
-        assert _fp(found.offer_type(kind)) == OLD[f"OFFER_TYPES.{kind}"][lang], kind
+        assert _kept_in_order(OLD[f"OFFER_TYPES.{kind}"][lang], _fp(found.offer_type(kind))), kind
     for name, old in CLAUSES.items():
         assert [_fp(entry) for entry in found.clauses(name)] == OLD[old][lang], name
     negation = found.negation()
