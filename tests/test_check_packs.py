@@ -79,6 +79,11 @@ def _revised(lang: str, entry: list) -> list:
     return [pattern, flags]
 
 
+# Old entries replaced on purpose: "【...】" was a slot whatever it held; a slot now names a
+# field (【客户姓名】), since 【联信通信】 heading a Chinese message is the sender's name.
+RETIRED = [["【[^】]{1,20}】", 32]]
+
+
 def _kept_in_order(old: list, new: list) -> bool:
     """Every old entry is in the new table, in the old order (entries may be added between)."""
     rest = iter(new)
@@ -95,7 +100,8 @@ def test_the_checker_reads_exactly_the_old_tables(lang):
         assert _kept_in_order([_revised(lang, e) for e in OLD[old][lang]],
                               _fp(found.table(name))), name
     for name, old in ANY.items():
-        assert _fp(found.table(name)) == OLD[old]["any"], name
+        kept = [e for e in OLD[old]["any"] if e not in RETIRED]
+        assert _kept_in_order(kept, _fp(found.table(name))), name
     for kind in OFFER_TYPES:
         assert _kept_in_order(OLD[f"OFFER_TYPES.{kind}"][lang], _fp(found.offer_type(kind))), kind
     for name, old in CLAUSES.items():

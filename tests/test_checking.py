@@ -880,3 +880,16 @@ def test_a_replacement_or_a_waived_fee_is_an_offer(lang: str, text: str, loss: s
     report = check(text, incident, language=lang, embeddings=False)
     assert kind in {o.type for o in report.offers}
     assert "compensation_missing" not in {f.name for f in report.compensation}
+
+
+@pytest.mark.parametrize(("text", "slot"), [
+    ("【客户姓名】您好：\n很抱歉您的订单延误了。", True),
+    ("[客户姓名]您好：\n很抱歉您的订单延误了。", True),
+    ("【店铺名称】客服：很抱歉您的订单延误了。", True),
+    ("【联信通信 · 故障处理回复】\n很抱歉您的宽带中断了两天。", False),
+    ("【招商银行】尊敬的客户，很抱歉昨晚的扣款重复了。", False),
+])
+def test_a_chinese_bracket_is_a_slot_when_it_names_a_field(text: str, slot: bool) -> None:
+    """【...】 heads Chinese messages with the sender's name; a slot names a field."""
+    report = check(text, language="zh", embeddings=False)
+    assert ("placeholders_left" in {f.name for f in report.anti_patterns}) is slot
