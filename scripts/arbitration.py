@@ -88,9 +88,8 @@ def main() -> int:
             elif weight is None:
                 out.append(model if p.max() >= 0.5 and p[classes.index(rule)] <= 0.05 else rule)
             else:
-                q = p.copy()
-                q[classes.index(rule)] += weight
-                out.append(classes[int(np.argmax(q))])
+                wins = tr.outweighs(dict(zip(classes, p, strict=True)), model, rule, weight)
+                out.append(model if wins else rule)
         return out
 
     def accuracy(pred: list[str | None], name: str, only_fired: bool = False) -> float:

@@ -32,6 +32,10 @@ class AntiPatterns:
     blame: list[str] = field(default_factory=list)
     passive: list[str] = field(default_factory=list)
 
+    def apologies(self, regret: list[str]) -> list[str]:
+        """The apology sentences that count: neither generic nor conditional."""
+        return [s for s in regret if s not in self.non_apology and s not in self.conditional]
+
     def flag(self, name: str, evidence: list[str]) -> None:
         if evidence:
             self.findings.append(Finding(name, evidence, ANTI_SUGGESTIONS[name]))
@@ -93,9 +97,7 @@ def _apology_form(
         s for s in hits(phrases.table("conditional_clause"), found["regret"])
         if s not in anti.conditional
     ]
-    apologies = [s for s in found["regret"]
-                 if s not in anti.non_apology and s not in anti.conditional]
-    if not apologies and severity != "trivial":
+    if not anti.apologies(found["regret"]) and severity != "trivial":
         # "Thank you for your patience" in a draft that never says sorry stands in for one; in
         # a draft that apologises, or a note where none is due, it is only thanks.
         anti.non_apology = _union(anti.non_apology, hits(phrases.table("thanks_instead"),

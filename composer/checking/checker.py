@@ -239,9 +239,7 @@ def _check_supported(
                        {step: learned.flagged(step) for step in STEP_NAMES})
     anti = find_anti_patterns(found, sentences, text, tables, severity, learned)
     # Regret counts only for an apology that is neither generic nor conditional.
-    found["regret"] = [
-        s for s in found["regret"] if s not in anti.non_apology and s not in anti.conditional
-    ]
+    found["regret"] = anti.apologies(found["regret"])
     sources = {step: "pattern" if found[step] else "none" for step in STEP_NAMES}
     for step in STEP_NAMES:
         if found[step] and all(s in learned.flagged(step) for s in found[step]):

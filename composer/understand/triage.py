@@ -236,8 +236,14 @@ RULE_WEIGHT = 0.15
 
 
 def _model_outweighs(learned: Prediction, category: str) -> bool:
-    return (learned.category != category
-            and learned.category_p > learned.categories.get(category, 0.0) + RULE_WEIGHT)
+    return outweighs(learned.categories, learned.category, category)
+
+
+def outweighs(categories: Mapping[str, float], model: str, rule: str,
+              weight: float = RULE_WEIGHT) -> bool:
+    """The model's category `model` wins over the phrase rule's `rule` (which counts +`weight`);
+    scripts/arbitration.py measures the weight through this same function."""
+    return model != rule and categories.get(model, 0.0) > categories.get(rule, 0.0) + weight
 
 
 def _stems_in(stems: Table, text: str) -> set[str]:
