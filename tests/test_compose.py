@@ -414,6 +414,35 @@ def test_the_third_time_raises_severity_like_a_prior_failure(write):
     assert SEVERITIES.index(third.triage.severity) > SEVERITIES.index(first.triage.severity)
 
 
+
+@pytest.mark.parametrize(("text", "lang", "tone"), [
+    ("Third time this year we charged Priya twice for her plan.", "en", "warm"),
+    ("È la terza volta che il corriere consegna il pacco della signora Conti al vicino.", "it",
+     "formal"),
+    ("Уже третий раз курьер не привёз заказ клиентке Ирине вовремя.", "ru", "warm"),
+    ("第三次把这位客户的包裹送错地址了。", "zh", "warm"),
+])
+def test_a_repeat_failure_is_acknowledged_and_a_first_one_is_not(write, text, lang, tone):
+    repeat = write(text)
+    said = phrasebook(lang)["repeated"][tone]
+    impact = next(p.text for p in repeat.paragraphs if p.step == "impact")
+    assert repeat.language == lang and said in impact
+    assert repeat.problems == []
+    first = write("il pacco è arrivato in ritardo")
+    assert phrasebook("it")["repeated"]["warm"] not in first.body
+
+
+def test_a_prior_failure_given_as_a_fact_is_acknowledged_and_told_to_the_model(write):
+    from composer.backends.fake import FakeBackend
+
+    draft = write("the export button crashed", prior_failures=1)
+    assert phrasebook("en")["repeated"]["warm"] in draft.body
+    fake = FakeBackend(["not json"])
+    write("the export button crashed", prior_failures=1, backend=fake)
+    assert '"failed_before": 1' in fake.requests[0].messages[-1]["content"]
+    write("the export button crashed", backend=fake)
+    assert '"failed_before": 0' in fake.requests[-1].messages[-1]["content"]
+
 def test_an_offline_draft_imports_neither_jinja2_nor_the_redactor_nor_chromadb(shipped_store):
     """jinja2 and the redactor serve the model's prompt only (~50 ms of a cold compose); a local
     store is read through Chroma's engine, without the chromadb package (~0.6 s)."""

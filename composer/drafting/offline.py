@@ -270,6 +270,8 @@ class _Writer:
         if loss is not None:
             impact.append(self.say(self.book["impact"]["money" if loss.is_money else "time"],
                                    "impact_loss"))
+        if self.plan.incident.prior_failures:  # a repeat is worse, and the customer knows it
+            impact.append(self.say(self.book["repeated"][self.tone], "repeated"))
         self.add("impact", *impact)
 
     def explanation(self, quoted: str | None) -> None:

@@ -191,6 +191,7 @@ class Plan:
             "steps": [{"step": s.name, "guidance": s.guidance} for s in self.steps],
             "compensation": self.compensation.summary(),
             "humour_allowed": self.compensation.humour_allowed,
+            "failed_before": self.incident.prior_failures,
             "known_facts": {
                 **self.facts,
                 **{k: v for k, v in self.incident.facts.items() if k not in self.facts and v},
