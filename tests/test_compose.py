@@ -457,3 +457,15 @@ def test_an_offline_draft_imports_neither_jinja2_nor_the_redactor_nor_chromadb(s
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("text", "told"), [
+    ("Sulla app c'era scritto che la piscina apre alle 7, ma era chiusa fino alle 9.",
+     ["alle 7", "alle 9"]),
+    ("El técnico tenía que venir a las 10 y no vino nadie.", ["a las 10"]),
+])
+def test_an_hour_is_told_with_its_preposition_not_as_a_bare_number(write, text, told):
+    draft = write(text)
+    for hour in told:
+        assert hour in draft.body
+    assert not re.search(r"[:,] \d{1,2}(?: e \d{1,2})?\.", draft.body)  # never "dati: 7 e 9."

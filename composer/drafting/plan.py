@@ -364,7 +364,10 @@ def stated_facts(reading: Reading, book: dict[str, Any], known: list[str]) -> li
             value = _fact_text(fact, lang, book, same_language)
             if value is None or kind not in forms or any(value in k for k in known):
                 continue
-            item = Stated(forms[kind].format(value=value), fact.text)
+            form = forms[kind]
+            if kind == "time" and "hour" in forms and _BARE_HOUR.match(value):
+                form = forms["hour"]  # "7" was typed after "alle": told "alle 7"
+            item = Stated(form.format(value=value), fact.text)
             if all(item.told != o.told for o in out):
                 out.append(item)
     return out
@@ -385,6 +388,7 @@ def _as_greeted(name: str, book: dict[str, Any]) -> str:
     return f"{forms[first]} {rest}" if first in forms and rest else name
 
 
+_BARE_HOUR = re.compile(r"\d{1,2}(?![\d:.])")  # an hour read without its preposition
 _DAY_NUMBER = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
 
 
