@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from composer.understand.incident import Incident, Loss
-from composer.understand.triage import Triage, is_systemic
+from composer.understand.triage import Triage
 
 AIM_LOW, AIM, AIM_HIGH, CEILING = Decimal("0.6"), Decimal("1.0"), Decimal("1.2"), Decimal("1.5")
 
@@ -96,9 +96,9 @@ def _plain(amount: Decimal) -> str:
     return str(int(cents)) if cents == cents.to_integral_value() else format(cents, "f")
 
 
-def paradox_gate(incident: Incident, triage: Triage) -> bool:
+def paradox_gate(triage: Triage) -> bool:
     """Delight only for a mild, first, one-off failure (Magnini et al. 2007)."""
-    return triage.severity in ("low", "medium") and not is_systemic(incident)
+    return triage.severity in ("low", "medium") and not triage.repeated
 
 
 def humour_gate(incident: Incident, triage: Triage) -> bool:
@@ -108,7 +108,7 @@ def humour_gate(incident: Incident, triage: Triage) -> bool:
         triage.severity in ("trivial", "low")
         and incident.tone == "playful"
         and incident.loss is None
-        and not is_systemic(incident)
+        and not triage.repeated
         and triage.category not in _SERIOUS
         and incident.channel in ("proactive", "newsletter")
     )
@@ -182,7 +182,7 @@ def _choose_type(loss: Loss | None, triage: Triage) -> tuple[str, list[Reason]]:
 def _size_and_delight(plan: CompensationPlan, incident: Incident, triage: Triage) -> None:
     """How much (a share of a money loss) and whether to aim past whole (the paradox gate)."""
     kind, loss = plan.type, incident.loss
-    delight = kind != "attention" and paradox_gate(incident, triage)
+    delight = kind != "attention" and paradox_gate(triage)
     if loss is not None and loss.is_money:
         share = AIM_HIGH if delight else AIM
         plan.amount = loss.amount * share
@@ -207,7 +207,7 @@ def _size_and_delight(plan: CompensationPlan, incident: Incident, triage: Triage
         ))
     elif kind != "attention":
         why = [f"severity is {triage.severity}"] if triage.severity not in ("low", "medium") else []
-        if is_systemic(incident):
+        if triage.repeated:
             why.append("it has happened before or looks systemic")
         plan.reasons.append(Reason(
             f"aim to make the customer whole, not to delight: {' and '.join(why)}",

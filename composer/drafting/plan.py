@@ -365,7 +365,7 @@ def stated_facts(reading: Reading, book: dict[str, Any], known: list[str]) -> li
             if value is None or kind not in forms or any(value in k for k in known):
                 continue
             form = forms[kind]
-            if kind == "time" and "hour" in forms and _BARE_HOUR.match(value):
+            if kind == "time" and _BARE_HOUR.match(value):
                 form = forms["hour"]  # "7" was typed after "alle": told "alle 7"
             item = Stated(form.format(value=value), fact.text)
             if all(item.told != o.told for o in out):

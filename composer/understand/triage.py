@@ -56,6 +56,9 @@ class Triage:
     reasons: list[str] = field(default_factory=list)
     cards: list[str] = field(default_factory=list)
     faulty_goods: bool = False  # the text says the goods are broken, damaged or wrong
+    # It has failed this customer before, or keeps failing ("again", "every time"): no delight
+    # and no joke (the paradox gate); read here once so the compensation plan never re-reads.
+    repeated: bool = False
     # Why the category is only a guess (no rule matched and the model is unsure), for a warning.
     unsure: str | None = None
 
@@ -408,7 +411,7 @@ def triage(incident: Incident, hits: Sequence = (), language: str | None = None,
                   + ", ".join(f"{c} {p:.2f}" for p, c in others)
                   + "); check what the email apologises for before sending")
     return Triage(category, severity, stage, should, lang, advice, reasons, cards, faulty,
-                  unsure)
+                  unsure=unsure, repeated=is_systemic(incident))
 
 
 # Left to the model, a category it gives at p >= 0.5 was right 94.5% of the time on incidents
