@@ -72,10 +72,7 @@ def main() -> int:
     proba = tt.oof_proba(x, items, "category", cfg, folds)
     classes = list(tr.CATEGORIES)
 
-    rules: list[str | None] = []
-    for it in items:
-        category, why, _ = tr.classify(it.text)
-        rules.append(category if "the incident says" in why else None)
+    rules = [rule.decides if (rule := tr.phrase_rule(it.text)) else None for it in items]
 
     def decide(weight: float | None) -> list[str]:
         """The category each row gets: the rule plus `weight` against the model (None: the old

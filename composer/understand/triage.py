@@ -176,33 +176,60 @@ _ORDER = (
 _DENIED_BY = {"billing_error": "no_overcharge", "security_breach": "suspected_attack"}
 
 
-def classify(text: str, hits: Sequence = (), learned: Prediction | None = None,
-             ) -> tuple[str, str, bool]:
-    """The category, why, and whether the learned model decided it: the first rule that
-    matches, else the learned model's reading, else a vote of the incident's words and the
-    retrieved cards."""
+@dataclass(frozen=True)
+class PhraseRule:
+    """The first category rule whose phrase the incident holds (the `_ORDER` of the tables)."""
+
+    category: str
+    phrase: str
+    broken: str | None = None  # a promo code's words beside ones saying the app itself broke
+
+    @property
+    def decides(self) -> str:
+        """The category the rule gives: a code that fails in a broken app is a product bug."""
+        return "product_bug" if self.broken else self.category
+
+
+def _denied(text: str, cues: Mapping[str, Table]) -> set[str]:
+    return {c for c, table in _DENIED_BY.items() if _matches(cues[table], text)}
+
+
+def phrase_rule(text: str, denied: set[str] | None = None) -> PhraseRule | None:
+    """The category rule that matches `text` first, or None; a category the text takes back
+    (`_DENIED_BY`) is skipped."""
     cues = tables()
-    denied = {c for c, table in _DENIED_BY.items() if _matches(cues[table], text)}
+    denied = _denied(text, cues) if denied is None else denied
     for category in _ORDER:
         found = (_promo_slip(text, cues) if category == "promo_code"
                  else _matches(cues[category], text))
-        if found and category in denied:
-            continue  # the text says it did not happen, or only that someone feared it
-        if found:
+        if found and category not in denied:
             broken = _matches(cues["app_broken"], text) if category == "promo_code" else None
-            if broken:
-                return "product_bug", (
-                    f"category product_bug: the incident says {found.strip()!r}, but "
-                    f"{broken.strip()!r} says the app itself is broken, not the code"
-                ), False
-            if learned is not None and _model_outweighs(learned, category):
-                return learned.category, (
-                    f"category {learned.category}: the learned model reads it so "
-                    f"(p={learned.category_p:.2f}) and gives {category}, which "
-                    f"{found.strip()!r} suggested, only p={learned.categories[category]:.2f} "
-                    f"(a phrase counts +{RULE_WEIGHT:.2f})"
-                ), True
-            return category, f"category {category}: the incident says {found.strip()!r}", False
+            return PhraseRule(category, found.strip(), broken.strip() if broken else None)
+    return None
+
+
+def classify(text: str, hits: Sequence = (), learned: Prediction | None = None,
+             ) -> tuple[str, str, bool]:
+    """The category, why, and whether the learned model decided it: the first rule that
+    matches (weighed against the learned model, `outweighs`), else the learned model's
+    reading, else a vote of the incident's words and the retrieved cards."""
+    cues = tables()
+    denied = _denied(text, cues)
+    rule = phrase_rule(text, denied)
+    if rule is not None and rule.broken:
+        return "product_bug", (
+            f"category product_bug: the incident says {rule.phrase!r}, but "
+            f"{rule.broken!r} says the app itself is broken, not the code"), False
+    if rule is not None:
+        category = rule.category
+        if learned is not None and _model_outweighs(learned, category):
+            return learned.category, (
+                f"category {learned.category}: the learned model reads it so "
+                f"(p={learned.category_p:.2f}) and gives {category}, which "
+                f"{rule.phrase!r} suggested, only p={learned.categories[category]:.2f} "
+                f"(a phrase counts +{RULE_WEIGHT:.2f})"
+            ), True
+        return category, f"category {category}: the incident says {rule.phrase!r}", False
     if learned is not None:
         return learned.category, (
             f"category {learned.category}: no rule matched; the learned model reads it so "
