@@ -48,7 +48,7 @@ ANY = {"serious_harm": "SERIOUS_HARM", "placeholders": "PLACEHOLDERS"}
 OLD_LANGUAGES = ("en", "it", "es", "ru", "zh")  # the languages patterns.py held
 # Tables written after the packs left Python: no old literal to compare them with.
 NEW = {"boilerplate", "formal_address", "informal_address", "vague_time", "dated",
-       "thanks_instead", "third_party"}
+       "thanks_instead", "third_party", "owed_money"}
 
 
 def _fp(table) -> list[list]:

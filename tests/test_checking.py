@@ -893,3 +893,87 @@ def test_a_chinese_bracket_is_a_slot_when_it_names_a_field(text: str, slot: bool
     """【...】 heads Chinese messages with the sender's name; a slot names a field."""
     report = check(text, language="zh", embeddings=False)
     assert ("placeholders_left" in {f.name for f in report.anti_patterns}) is slot
+
+
+FEELINGS_NOT_DEEDS = [
+    ("en", "We regret your disappointment with the room you were given."),
+    ("en", "I'm sorry you got that impression of our hotel."),
+    ("de", "Es tut uns leid, dass Sie den Abend Ihrer Anreise so empfunden haben."),
+    ("de", "Wir bedauern jede Enttäuschung, die Ihnen dadurch entstanden ist."),
+    ("ru", "Нам жаль, что у вас сложилось такое впечатление о нашем отеле."),
+    ("ru", "Ещё раз сожалеем о вашем разочаровании."),
+    ("es", "Lamentamos que se sintiera decepcionado con la habitación."),
+    ("es", "Lamentamos cualquier decepción que esta situación haya podido causarle."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), FEELINGS_NOT_DEEDS)
+def test_regret_for_the_customers_feelings_not_our_deed_is_a_non_apology(lang: str,
+                                                                        text: str) -> None:
+    report = check(text, language=lang, embeddings=False)
+    assert "non_apology" in {f.name for f in report.anti_patterns}
+    assert not report.steps["regret"].passed
+
+
+CLEARED_PARTNER = [
+    ("ru", "Простите нас: мы отправили ваш заказ не в Тверь, а в Тулу. Ошибка произошла у нас "
+           "на складе: сотрудник наклеил чужую этикетку, и курьерская служба доставила коробку "
+           "по указанному адресу. Курьеры сделали всё правильно — ошиблись мы."),
+    ("zh", "很抱歉理赔款延迟支付。因我司理赔专员录入账户时错输一位，该笔款项被收款银行退回。"
+           "上述两项过失均由我司造成，与收款银行及修理厂无关。"),
+    ("en", "I'm sorry your parcel went to the wrong town. Our warehouse printed the wrong label "
+           "and the courier delivered it to the address on it. It was not the courier's fault."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), CLEARED_PARTNER)
+def test_clearing_the_outside_party_is_ownership_not_blame(lang: str, text: str) -> None:
+    """"The couriers did everything right: we made the mistake" names a partner to clear it."""
+    report = check(text, language=lang, embeddings=False)
+    assert "blame_shifting" not in {f.name for f in report.anti_patterns}
+    assert report.steps["responsibility"].passed
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "To put it in context, this was a brief disruption: the vast majority of our viewers "
+           "watched the match without any problem."),
+    ("en", "Compared with the outages other platforms had that weekend, the service held up."),
+    ("zh", "好在这只是一次短暂的延误，绝大多数旅客也都顺利完成了当天的行程。"),
+    ("zh", "说实话，与春运期间动辄取消的航班相比，这次的情况其实并不算严重。"),
+])
+def test_a_brief_disruption_or_a_comparison_with_others_is_trivializing(lang: str,
+                                                                          text: str) -> None:
+    report = check(text, language=lang, embeddings=False)
+    assert "trivializing" in {f.name for f in report.anti_patterns}
+
+
+def test_a_german_date_with_an_ordinal_is_one_sentence_and_the_payment_an_offer() -> None:
+    text = ("Es tut uns leid, dass Ihr Koffer nicht angekommen ist. Die 186 € haben wir Ihnen "
+            "am 8. August überwiesen.")
+    report = check(text, Incident(text="Koffer verloren", severity="medium",
+                                  loss=parse_loss("186 EUR")), language="de", embeddings=False)
+    assert "Die 186 € haben wir Ihnen am 8. August überwiesen." in [o.evidence
+                                                                  for o in report.offers]
+    assert "compensation_missing" not in {f.name for f in report.compensation}
+
+
+@pytest.mark.parametrize(("lang", "text", "loss"), [
+    # the claim paid late is what the failure was about; the fee and interest compensate
+    ("es", "Sabemos que tuvo que adelantar de su bolsillo los 2.340,00 € de la reparación y "
+           "que el fontanero le cobró 85,00 € de recargo. Hemos ordenado la transferencia de "
+           "2.340,00 € de indemnización y de 85,00 € de reembolso del recargo.", "85 EUR"),
+    ("it", "Ci scusiamo per il ritardo nella liquidazione. Abbiamo disposto il pagamento "
+           "dell'indennizzo di 3.850,00 € e il rimborso integrale del noleggio, pari a 420,00 €.",
+     "420 EUR"),
+    # a total restating its parts counts once
+    ("en", "We will reimburse the £312 hire cost in full, together with £50 for your time. A "
+           "payment of £362 was sent by bank transfer today.", "312 GBP"),
+])
+def test_money_owed_anyway_and_a_restated_total_are_not_extra_compensation(
+        lang: str, text: str, loss: str) -> None:
+    incident = Incident(text="claim paid late", severity="medium", loss=parse_loss(loss))
+    assert "compensation_out_of_range" not in _comp(text, lang, incident)
+    too_much = text.replace("85,00 € de reembolso", "85,00 € de reembolso y 900,00 € de "
+                            "compensación").replace("420,00 €.", "420,00 € e un buono di 900 "
+                            "€.").replace("£50", "£950").replace("£362", "£1,262")
+    assert "compensation_out_of_range" in _comp(too_much, lang, incident)

@@ -47,9 +47,31 @@ def split_sentences(text: str) -> list[str]:
         for part in _CJK_END.split(line):
             for sentence in _LATIN_END.split(part):
                 sentence = sentence.strip()
-                if sentence:
+                if not sentence:
+                    continue
+                if sentences and _ORDINAL_END.search(sentences[-1]) and _is_month(sentence):
+                    sentences[-1] = f"{sentences[-1]} {sentence}"  # "am 3. Oktober": a date
+                else:
                     sentences.append(sentence)
     return sentences
+
+
+_ORDINAL_END = re.compile(r"(?<![\d.,])\d{1,2}\.$")
+
+
+def _is_month(sentence: str) -> bool:
+    first = re.match(r"\w+", sentence)
+    return bool(first) and first.group(0).casefold() in _month_words()
+
+
+@lru_cache(maxsize=1)
+def _month_words() -> frozenset[str]:
+    """Month names in every language with a facts pack (read only when a sentence seems to end
+    in an ordinal: German dates, "am 3. Oktober", are not two sentences)."""
+    from composer.language.detect import SUPPORTED
+    from composer.understand.facts import load_facts_pack
+
+    return frozenset(m.casefold() for lang in SUPPORTED for m in load_facts_pack(lang).months)
 
 
 @lru_cache(maxsize=1024)

@@ -33,8 +33,22 @@ def find_offers(sentences: list[str], phrases: Phrases) -> list[Offer]:
         amounts = find_amounts(sentence)
         types = _offer_types(sentence, amounts, phrases)
         if types:
-            offers += _priced(types, evidence, sentence, amounts, phrases)
+            offers += _priced(types, evidence, sentence, _not_owed(sentence, amounts, phrases),
+                              phrases)
     return offers
+
+
+def _not_owed(sentence: str, amounts: list[tuple[Decimal, str]], phrases: Phrases
+              ) -> list[tuple[Decimal, str]]:
+    """The amounts a sentence gives, without money that was owed anyway ("the claim payment
+    of €3,850", "18,600元赔款": the pack's `owed_money`): paying a claim is not compensation."""
+    spans = [m.span() for pattern in phrases.table("owed_money")
+             for m in pattern.finditer(sentence)]
+    if not spans:
+        return amounts
+    owed = {f.quantity.amount for f in find_money(sentence)
+            if any(start <= f.start < end for start, end in spans)}
+    return [a for a in amounts if a[0] not in owed]
 
 
 def _offer_types(sentence: str, amounts: list[tuple[Decimal, str]], phrases: Phrases) -> list[str]:
@@ -76,6 +90,7 @@ def _priced(
         if kind in ("refund", "voucher") and amounts:
             offer.amount = str(max(a for a, _ in amounts))
             offer.currency = amounts[0][1]
+            offer.amounts = [str(a) for a in dict.fromkeys(a for a, _ in amounts)]
         if kind in ("refund", "voucher") and percents:
             offer.percent = percents[0].replace(",", ".")
         if kind == "refund" and full and not amounts and not percents:
@@ -84,8 +99,12 @@ def _priced(
     return offers
 
 
-def _offered_value(offers: list[Offer], loss_amount: Decimal, loss_unit: str) -> Decimal | None:
-    """Total money value offered, comparable with the loss; None when it cannot be told."""
+def _offered_value(offers: list[Offer], loss_amount: Decimal, loss_unit: str,
+                   problem: set[Decimal]) -> Decimal | None:
+    """Total money value offered, comparable with the loss; None when it cannot be told.
+    `problem` holds the amounts the draft names where it offers nothing: money the failure is
+    about ("we paid your €1,240 claim seven weeks late"), which paying now does not compensate,
+    unless it is the loss itself."""
     values: set[Decimal] = set()
     for offer in offers:
         if offer.type not in ("refund", "voucher"):
@@ -93,9 +112,13 @@ def _offered_value(offers: list[Offer], loss_amount: Decimal, loss_unit: str) ->
         if offer.amount is not None:
             if offer.currency and offer.currency != loss_unit:
                 continue
-            values.add(Decimal(offer.amount))
+            values.update(Decimal(a) for a in offer.amounts or [offer.amount])
         elif offer.percent is not None and offer.type == "refund":
             values.add(loss_amount * Decimal(offer.percent) / 100)
+    values -= problem - {loss_amount}
+    # A total restating the parts ("£312 ... together with £50 ... a payment of £362") once.
+    if len(values) > 2:
+        values = {v for v in values if v != sum(values - {v}, Decimal(0))}
     return sum(values, Decimal(0)) if values else None
 
 
@@ -114,11 +137,13 @@ def check_compensation(
         findings.append(Finding("happier_promise", happier, COMP_SUGGESTIONS["happier_promise"]))
     if reading is None:
         return offers, findings
-    return offers, findings + _against_incident(offers, reading, severity, phrases)
+    return offers, findings + _against_incident(offers, reading, severity, phrases,
+                                                 sentences)
 
 
 def _against_incident(
     offers: list[Offer], reading: Reading, severity: str | None, phrases: Phrases,
+    sentences: list[str],
 ) -> list[Finding]:
     """The offers judged against the incident: due at all, of the right type, in range."""
     findings: list[Finding] = []
@@ -144,7 +169,10 @@ def _against_incident(
     if wrong:
         add(wrong, list(dict.fromkeys(o.evidence for o in offers)))
     if loss is not None and loss.is_money:
-        value = _offered_value(offers, loss.amount, loss.unit)
+        offering = {o.evidence for o in offers}
+        problem = {a for s in sentences if s not in offering for a, unit in find_amounts(s)
+                   if unit == loss.unit}
+        value = _offered_value(offers, loss.amount, loss.unit, problem)
         if value is not None and not RANGE_LOW <= value / loss.amount <= RANGE_HIGH:
             ratio = int(value / loss.amount * 100)
             priced = [o.evidence for o in offers if o.amount or o.percent]

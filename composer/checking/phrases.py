@@ -98,6 +98,7 @@ class CheckPack:
     offer_given: Table = ()
     not_an_offer: Table = ()
     money_back: Table = ()
+    owed_money: Table = ()
     service_credit: Table = ()
     full_refund: Table = ()
     for_later: Table = ()

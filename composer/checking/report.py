@@ -94,6 +94,8 @@ class Offer:
     currency: str | None = None
     percent: str | None = None
     delayed: bool = False
+    # Every amount the sentence gives (not the money it says was owed anyway), for the total.
+    amounts: list[str] = field(default_factory=list)
 
 
 @dataclass
