@@ -846,9 +846,22 @@ HEDGED = [
 ]
 
 
-@pytest.mark.parametrize(("lang", "text"), HEDGED)
-def test_regret_for_feelings_the_customer_may_have_had_is_a_non_apology(lang: str,
-                                                                       text: str) -> None:
+# Sorry for the customer's feelings or impression, not for what we did.
+FEELINGS_NOT_DEEDS = [
+    ("en", "We regret your disappointment with the room you were given."),
+    ("en", "I'm sorry you got that impression of our hotel."),
+    ("de", "Es tut uns leid, dass Sie den Abend Ihrer Anreise so empfunden haben."),
+    ("de", "Wir bedauern jede Enttäuschung, die Ihnen dadurch entstanden ist."),
+    ("ru", "Нам жаль, что у вас сложилось такое впечатление о нашем отеле."),
+    ("ru", "Ещё раз сожалеем о вашем разочаровании."),
+    ("es", "Lamentamos que se sintiera decepcionado con la habitación."),
+    ("es", "Lamentamos cualquier decepción que esta situación haya podido causarle."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), HEDGED + FEELINGS_NOT_DEEDS)
+def test_regret_for_the_customers_feelings_not_our_deed_is_a_non_apology(lang: str,
+                                                                        text: str) -> None:
     report = check(text, language=lang, embeddings=False)
     assert "non_apology" in {f.name for f in report.anti_patterns}
     assert not report.steps["regret"].passed
@@ -893,26 +906,6 @@ def test_a_chinese_bracket_is_a_slot_when_it_names_a_field(text: str, slot: bool
     """【...】 heads Chinese messages with the sender's name; a slot names a field."""
     report = check(text, language="zh", embeddings=False)
     assert ("placeholders_left" in {f.name for f in report.anti_patterns}) is slot
-
-
-FEELINGS_NOT_DEEDS = [
-    ("en", "We regret your disappointment with the room you were given."),
-    ("en", "I'm sorry you got that impression of our hotel."),
-    ("de", "Es tut uns leid, dass Sie den Abend Ihrer Anreise so empfunden haben."),
-    ("de", "Wir bedauern jede Enttäuschung, die Ihnen dadurch entstanden ist."),
-    ("ru", "Нам жаль, что у вас сложилось такое впечатление о нашем отеле."),
-    ("ru", "Ещё раз сожалеем о вашем разочаровании."),
-    ("es", "Lamentamos que se sintiera decepcionado con la habitación."),
-    ("es", "Lamentamos cualquier decepción que esta situación haya podido causarle."),
-]
-
-
-@pytest.mark.parametrize(("lang", "text"), FEELINGS_NOT_DEEDS)
-def test_regret_for_the_customers_feelings_not_our_deed_is_a_non_apology(lang: str,
-                                                                        text: str) -> None:
-    report = check(text, language=lang, embeddings=False)
-    assert "non_apology" in {f.name for f in report.anti_patterns}
-    assert not report.steps["regret"].passed
 
 
 CLEARED_PARTNER = [
