@@ -10,7 +10,7 @@ from decimal import Decimal
 from composer.checking.matching import any_match, hits
 from composer.checking.phrases import OFFER_TYPES, Phrases
 from composer.checking.report import COMP_SUGGESTIONS, Finding, Offer
-from composer.language.money import find_money
+from composer.language.money import Found, find_money
 from composer.understand.reading import Reading
 
 RANGE_LOW, RANGE_HIGH = Decimal("0.6"), Decimal("1.5")
@@ -30,25 +30,23 @@ def find_offers(sentences: list[str], phrases: Phrases) -> list[Offer]:
         sentence = evidence
         for pattern in phrases.table("not_an_offer"):
             sentence = pattern.sub(" ", sentence)
-        amounts = find_amounts(sentence)
+        money = find_money(sentence)
+        amounts = [(f.quantity.amount, f.quantity.unit) for f in money]
         types = _offer_types(sentence, amounts, phrases)
         if types:
-            offers += _priced(types, evidence, sentence, _not_owed(sentence, amounts, phrases),
-                              phrases)
+            given = [(f.quantity.amount, f.quantity.unit) for f in _not_owed(sentence, money,
+                                                                             phrases)]
+            offers += _priced(types, evidence, sentence, given, phrases)
     return offers
 
 
-def _not_owed(sentence: str, amounts: list[tuple[Decimal, str]], phrases: Phrases
-              ) -> list[tuple[Decimal, str]]:
+def _not_owed(sentence: str, money: list[Found], phrases: Phrases) -> list[Found]:
     """The amounts a sentence gives, without money that was owed anyway ("the claim payment
     of €3,850", "18,600元赔款": the pack's `owed_money`): paying a claim is not compensation."""
     spans = [m.span() for pattern in phrases.table("owed_money")
              for m in pattern.finditer(sentence)]
-    if not spans:
-        return amounts
-    owed = {f.quantity.amount for f in find_money(sentence)
-            if any(start <= f.start < end for start, end in spans)}
-    return [a for a in amounts if a[0] not in owed]
+    owed = {f.quantity.amount for f in money if any(a <= f.start < b for a, b in spans)}
+    return [f for f in money if f.quantity.amount not in owed]
 
 
 def _offer_types(sentence: str, amounts: list[tuple[Decimal, str]], phrases: Phrases) -> list[str]:

@@ -270,7 +270,10 @@ class _Writer:
         if loss is not None:
             impact.append(self.say(self.book["impact"]["money" if loss.is_money else "time"],
                                    "impact_loss"))
-        if self.plan.incident.prior_failures:  # a repeat is worse, and the customer knows it
+        # A repeat is worse, and the customer knows it. Told only for a counted repeat
+        # (prior_failures, "the third time"): triage's broader `repeated` ("again") only
+        # gates delight, since "we sent it again" is no earlier failure to tell of.
+        if self.plan.incident.prior_failures:
             impact.append(self.say(self.book["repeated"][self.tone], "repeated"))
         self.add("impact", *impact)
 
