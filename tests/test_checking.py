@@ -970,3 +970,14 @@ def test_money_owed_anyway_and_a_restated_total_are_not_extra_compensation(
                             "compensación").replace("420,00 €.", "420,00 € e un buono di 900 "
                             "€.").replace("£50", "£950").replace("£362", "£1,262")
     assert "compensation_out_of_range" in _comp(too_much, lang, incident)
+
+
+def test_we_have_nothing_to_do_with_it_is_not_ownership() -> None:
+    """Clearing a partner owns the fault; clearing ourselves ("Wir haben damit nichts zu tun")
+    is the opposite."""
+    denial = check("Wir haben damit nichts zu tun, der Paketdienst hat das Paket verloren.",
+                   language="de", embeddings=False)
+    assert not denial.steps["responsibility"].passed
+    cleared = check("Unser Zusteller hat damit nichts zu tun: der Fehler lag bei uns im Lager.",
+                    language="de", embeddings=False)
+    assert cleared.steps["responsibility"].passed
