@@ -67,6 +67,16 @@ def test_severity_rises_with_long_outages_big_losses_and_repeats():
     assert triage(Incident("someone hacked an account", prior_failures=2)).severity == "critical"
 
 
+@pytest.mark.parametrize("text", [
+    "Сегодня утром был сбой, сайт был недоступен",  # 'дня' inside 'сегодня'
+    "Сейчас сайт недоступен",  # 'час' inside 'сейчас'
+    "Часть клиентов не может зайти: сайт недоступен",  # and inside 'часть'
+])
+def test_a_russian_word_that_contains_hour_or_day_is_not_a_long_outage(text):
+    assert triage(Incident(text)).severity == "medium"
+    assert triage(Incident("Сайт был недоступен 5 часов")).severity == "high"
+
+
 def test_stage_follows_fix_status_channel_and_wording():
     assert triage(Incident("the site is down", fix_status="fixed")).stage == "resolved"
     assert triage(Incident("the site was down for two hours")).stage == "resolved"
