@@ -110,6 +110,38 @@ def test_the_leads_note_is_never_pasted_but_what_it_states_is_told(write):
     assert draft.compensation.type == "refund" and draft.compensation.amount is not None
 
 
+@pytest.mark.parametrize(("note", "options", "told", "reported"), [
+    ("The customer says we sent his parcel to the wrong address.", {},
+     "we sent your parcel to the wrong address", "his parcel"),
+    ("Il cliente dice che abbiamo spedito il suo pacco all'indirizzo sbagliato.",
+     {"tone": "formal"}, "abbiamo spedito il Suo pacco all'indirizzo sbagliato", "il suo pacco"),
+    ("Il cliente dice che abbiamo spedito il suo pacco all'indirizzo sbagliato.",
+     {"tone": "warm"}, "abbiamo spedito il tuo pacco all'indirizzo sbagliato", "il suo pacco"),
+    ("La clienta dice que le cobramos dos veces la cuota de marzo.", {"tone": "warm"},
+     "te cobramos dos veces la cuota de marzo", "La clienta"),
+    ("Клиентка пишет, что мы отправили ей чужой заказ.", {},
+     "мы отправили Вам чужой заказ", "отправили ей"),
+    ("客户说我们把他的包裹寄错了地址。", {}, "我们把您的包裹寄错了地址", "他的"),
+    ("Der Kunde schreibt, wir haben sein Paket an die falsche Adresse geschickt.",
+     {"tone": "formal"}, "wir haben Ihr Paket an die falsche Adresse geschickt", "sein Paket"),
+])
+def test_a_reported_note_is_told_to_the_customer_in_the_second_person(write, note, options,
+                                                                       told, reported):
+    """"The customer says we sent his parcel ..." is what happened, told to them: the frame
+    goes, and the customer's pronouns become "you" in the tone's register (Lei or tu)."""
+    draft = write(note, **options)
+    assert told in draft.body
+    assert reported not in draft.body
+
+
+def test_a_reported_clause_that_still_talks_about_someone_is_not_told(write):
+    """A subject "he" would need its verb changed, and "с него" its case: neither is told."""
+    english = write("The customer says he was charged twice.").body
+    assert "he was charged" not in english and "you was" not in english
+    russian = write("Клиент пишет, что мы дважды списали с него оплату.").body
+    assert "с него" not in russian
+
+
 def test_a_cause_the_note_states_is_told_and_a_guessed_one_is_not(write):
     """"due to ..." states a cause: the explanation uses it instead of a blank. A cause the
     reader only guessed from its shape ("a glitch ...") stays a fill-in, and so does a German

@@ -17,7 +17,15 @@ from typing import Any
 
 from babel.lists import format_list
 
-from composer.drafting.plan import MAX_NOTE_CHARS, Plan, phrasebook, spaced, to_the_customer
+from composer.drafting.plan import (
+    MAX_NOTE_CHARS,
+    Plan,
+    phrasebook,
+    pronouns_to_customer,
+    reported_clause,
+    spaced,
+    to_the_customer,
+)
 from composer.language.detect import LANGUAGES, SUPPORTED
 from composer.schema import FILL_IN, EmailOut, Paragraph
 from composer.understand.cues import about_the_customer
@@ -120,7 +128,9 @@ def _incident_words(plan: Plan, tone: str) -> str | None:
     sentences = _quotable(plan)
     if not sentences:
         return None
-    text = sentences[0]
+    # "The customer says we sent his parcel ...": what is reported, turned to the customer below
+    reported = reported_clause(sentences[0], plan.language, plan.prompts)
+    text = reported if reported is not None else sentences[0]
     words = spaced(plan.language)
     short = len(text) < MAX_NOTE_CHARS and len(text.split() if words else text) >= (
         MIN_QUOTED_WORDS if words else MIN_QUOTED_CHARS)
@@ -130,6 +140,8 @@ def _incident_words(plan: Plan, tone: str) -> str | None:
     if ours is not None and not ours.search(text):
         return None  # not a statement of what we did ("the parcel is late"): its facts are told
     turned = to_the_customer(text, plan.language, tone, plan.prompts)
+    if turned is not None:
+        turned = pronouns_to_customer(turned, plan.language, tone, plan.prompts)
     if turned is None or about_the_customer(turned, plan.language) is not None:
         return None
     return turned

@@ -332,6 +332,30 @@ def to_the_customer(text: str, language: str, tone: str, prompts: Path | None = 
     return text
 
 
+
+def reported_clause(text: str, language: str, prompts: Path | None = None) -> str | None:
+    """What a lead's "the customer says (that) ..." reports: the clause after the frame (the
+    phrasebook's `reported_frames`), or None when the sentence opens with no such frame."""
+    for frame in phrasebook(language, prompts).get("reported_frames") or ():
+        found = re.match(frame, text)
+        if found and found.end() < len(text):
+            return text[found.end():]
+    return None
+
+
+def pronouns_to_customer(text: str, language: str, tone: str, prompts: Path | None = None
+                         ) -> str | None:
+    """The customer's pronouns turned to them in the tone's register ("his parcel" -> "your
+    parcel", "il suo pacco" -> "il Suo pacco" or "il tuo pacco"); None when one is left that
+    the pack cannot turn (a "he" whose verb would have to change)."""
+    book = phrasebook(language, prompts)
+    register = "informal" if tone in (book.get("informal_tones") or ()) else "formal"
+    for pattern, replacement in (book.get("customer_pronouns") or {}).get(register) or ():
+        text = re.sub(pattern, replacement, text)
+    if any(re.search(p, text) for p in book.get("still_third_person") or ()):
+        return None
+    return text
+
 # The kinds of fact the text states that an email repeats to the customer, in this order.
 STATED_KINDS = ("order_id", "invoice_id", "ticket_id", "product", "money", "duration", "date",
                 "time", "count", "eta")
