@@ -351,6 +351,19 @@ def grade(incident: Incident, category: str) -> tuple[str, list[str]]:
     return severity, reasons
 
 
+def stage_phrase(text: str) -> str | None:
+    """What the wording says of the stage: "open" ("still down"), "over" ("fixed"),
+    "told_as_over" (a post-mortem's narration), or None when it says nothing."""
+    cues = tables()
+    if _matches(cues["still_open"], text):
+        return "open"
+    if _matches(cues["already_fixed"], text):
+        return "over"
+    if _matches(cues["told_as_over"], text):
+        return "told_as_over"
+    return None
+
+
 def stage_of(incident: Incident) -> tuple[str, str]:
     if incident.channel in ("proactive", "newsletter"):
         return "proactive", f"stage proactive: the channel is {incident.channel}"
@@ -358,12 +371,12 @@ def stage_of(incident: Incident) -> tuple[str, str]:
         return "resolved", "stage resolved: fix status is fixed"
     if incident.fix_status == "investigating":
         return "investigating", "stage investigating: fix status is investigating"
-    cues = tables()
-    if _matches(cues["still_open"], incident.text):
+    said = stage_phrase(incident.text)
+    if said == "open":
         return "investigating", "stage investigating: the incident says it is still open"
-    if _matches(cues["already_fixed"], incident.text):
+    if said == "over":
         return "resolved", "stage resolved: the incident says it is over"
-    if _matches(cues["told_as_over"], incident.text):
+    if said == "told_as_over":
         return "resolved", ("stage resolved: told as a finished account (what lasted, what "
                             "caused it, what was rolled back)")
     return "investigating", (
