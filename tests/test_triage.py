@@ -159,6 +159,9 @@ def test_sensitive_data_sent_to_a_stranger_is_high():
         ("Клиенту привезли не тот размер куртки", "delivery_problem"),
         ("物流显示已签收，但客户没收到包裹", "delivery_problem"),
         ("The sofa arrived crushed because the packaging was too thin", "delivery_problem"),
+        # a parcel at the wrong address is a delivery problem; a message there, a wrong recipient
+        ("Wir haben das Paket an die falsche Adresse geschickt", "delivery_problem"),
+        ("Die E-Mail mit den Befunden ging an die falsche Adresse", "wrong_recipient"),
         # tickets closed unanswered, nobody replying
         ("The customer's ticket was closed without a reply twice", "poor_service"),
         ("L'operatore ha chiuso la chat senza rispondere alla domanda", "poor_service"),
