@@ -162,6 +162,10 @@ def test_sensitive_data_sent_to_a_stranger_is_high():
         # a parcel at the wrong address is a delivery problem; a message there, a wrong recipient
         ("Wir haben das Paket an die falsche Adresse geschickt", "delivery_problem"),
         ("Die E-Mail mit den Befunden ging an die falsche Adresse", "wrong_recipient"),
+        ("We sent the parcel to the wrong address", "delivery_problem"),
+        ("The newsletter went to the wrong address", "wrong_recipient"),
+        ("Мы отправили посылку не по тому адресу", "delivery_problem"),
+        ("Письмо с результатами ушло не по тому адресу", "wrong_recipient"),
         # tickets closed unanswered, nobody replying
         ("The customer's ticket was closed without a reply twice", "poor_service"),
         ("L'operatore ha chiuso la chat senza rispondere alla domanda", "poor_service"),
