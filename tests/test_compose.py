@@ -70,7 +70,8 @@ def test_an_italian_incident_gets_an_italian_email(write):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_language_passes_its_own_checker(write, language):
     for text, loss in (("wrong bank account", "120 EUR"), ("the site was down", "3 hours"),
-                       ("the parcel arrived damaged", None)):
+                       ("the parcel arrived damaged", None),
+                       ("the payout to the seller was 85 EUR short", None)):
         draft = write(text, language=language, loss=parse_loss(loss) if loss else None)
         assert draft.language == language
         assert draft.problems == [], (language, text, draft.body)
@@ -140,6 +141,43 @@ def test_a_reported_clause_that_still_talks_about_someone_is_not_told(write):
     assert "he was charged" not in english and "you was" not in english
     russian = write("Клиент пишет, что мы дважды списали с него оплату.").body
     assert "с него" not in russian
+    # the customer named in it is turned to them where the pack can ("对赵先生" -> "对您",
+    # "Dana Whitfield's invoice" -> "your invoice"), else the clause is not told
+    chinese = write("客服在电话里对赵先生态度差，还直接挂了他的电话").body
+    assert "对您态度差，还直接挂了您的电话" in chinese and "赵先生" not in chinese.split("\n\n")[1]
+    english = write("We sent Dana Whitfield's invoice to another customer").body
+    assert "sent your invoice to another customer" in english
+    spanish = write("le cobramos dos veces la suscripción mensual a Marta", tone="playful").body
+    assert "a Marta" not in spanish
+
+
+@pytest.mark.parametrize(("note", "amount_words", "account_words"), [
+    ("We paid the March payout to our sellers with the commission deducted twice; each "
+     "seller got about 85 EUR less.", "the wrong amount", "wrong bank account"),
+    ("Il 15 del mese abbiamo versato ai 230 artigiani gli incassi di febbraio, ma il sistema ha "
+     "trattenuto due volte la commissione: ognuno ha ricevuto 85 € in meno.",
+     "importo sbagliato", "conto sbagliato"),
+    ("Выплата по страховке пришла не полностью: вместо 24 600 ₽ клиентка получила 2 460 ₽.",
+     "неверную сумму", "не на тот"),
+    ("Wir haben Herrn Vogel statt 1.240 € nur 124 € überwiesen.", "falschen Betrag",
+     "falsche Bankkonto"),
+    ("我们给供应商的结算款少打了 ¥46,500。", "金额有误", "错误的银行账户"),
+])
+def test_a_payment_in_the_wrong_amount_is_not_called_a_wrong_account(write, note,
+                                                                    amount_words,
+                                                                    account_words):
+    """A wrong payment is money sent to the wrong place or in the wrong amount: a short or
+    doubled payout is apologised for as the amount, never as a wrong account."""
+    draft = write(note)
+    assert draft.triage.category == "wrong_payment" and draft.triage.wrong_amount
+    assert amount_words in draft.body and account_words not in draft.body
+    assert draft.problems == []
+
+
+def test_a_payment_to_the_wrong_account_still_says_so(write):
+    draft = write("The refund of 89.50 EUR went to the wrong account, a card ending 8830.")
+    assert draft.triage.category == "wrong_payment" and not draft.triage.wrong_amount
+    assert "wrong bank account" in draft.body
 
 
 def test_a_cause_the_note_states_is_told_and_a_guessed_one_is_not(write):

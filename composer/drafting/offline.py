@@ -144,7 +144,20 @@ def _incident_words(plan: Plan, tone: str) -> str | None:
         turned = pronouns_to_customer(turned, plan.language, tone, plan.prompts)
     if turned is None or about_the_customer(turned, plan.language) is not None:
         return None
-    return turned
+    return _customer_named(turned, plan)
+
+
+def _customer_named(text: str, plan: Plan) -> str | None:
+    """`text` with the customer's name turned to them (the phrasebook's `customer_named`: "把孙小姐
+    的体检报告" -> "把您的体检报告"); None when the name is still there ("le cobramos ... a
+    Marta")."""
+    turns = phrasebook(plan.language, plan.prompts).get("customer_named") or ()
+    for name in {f.text for f in plan.reading.facts_of("customer_name")}:
+        for pattern, replacement in turns:
+            text = text.replace(pattern.format(name=name), replacement)
+        if name in text:
+            return None
+    return text
 
 
 @cache
@@ -219,10 +232,12 @@ class _Writer:
         self.tone = plan.tone
         self.seed = plan.reading.original  # picks among variants, stable per incident
         self.category = category = plan.triage.category
+        # What the wording is about: the category, or a wrong payment's wrong amount
+        self.about = "wrong_amount" if plan.triage.wrong_amount else category
         self.values: dict[str, str] = {name: plan.value(name) for name in plan.fill_ins}
         self.values.update(plan.facts)
-        self.values["topic"] = book["topic"][category]
-        self.values["doing"] = book["doing"][category]
+        self.values["topic"] = book["topic"][self.about]
+        self.values["doing"] = book["doing"][self.about]
         self.joiner = " " if spaced(plan.language) else ""
         self.paragraphs: list[Paragraph] = []
 
@@ -278,7 +293,7 @@ class _Writer:
 
     def impact(self) -> None:
         loss = self.plan.incident.loss
-        impact = [self.say(self.book["impact"][self.category], "impact")]
+        impact = [self.say(self.book["impact"][self.about], "impact")]
         if loss is not None:
             impact.append(self.say(self.book["impact"]["money" if loss.is_money else "time"],
                                    "impact_loss"))
@@ -348,7 +363,7 @@ class _Writer:
         sign_off = "\n".join([
             say(book["signoff"][tone], "signoff"), self.values["sender"], self.values["company"],
         ])
-        subject = say(book["subject"][self.category], "subject")
+        subject = say(book["subject"][self.about], "subject")
         email = EmailOut(
             subject=subject, greeting=greeting, paragraphs=self.paragraphs, sign_off=sign_off,
             fill_ins=[],

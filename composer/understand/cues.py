@@ -48,6 +48,9 @@ class UnderstandPack:
     quote_swap_words: LazyTable = ()
     # Broken, damaged or wrong goods: an exchange restores them.
     faulty_goods: LazyTable = ()
+    # A payment of ours in the wrong amount, unless a wrong account or person is named.
+    wrong_amount: LazyTable = ()
+    wrong_destination: LazyTable = ()
     # Talk about the customer instead of to them: a support lead's note pasted into an email.
     reported_speech: LazyTable = ()
 

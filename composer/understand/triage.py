@@ -56,6 +56,9 @@ class Triage:
     reasons: list[str] = field(default_factory=list)
     cards: list[str] = field(default_factory=list)
     faulty_goods: bool = False  # the text says the goods are broken, damaged or wrong
+    # A wrong payment in the wrong amount (short, doubled), not to the wrong place: the email
+    # apologises for the amount.
+    wrong_amount: bool = False
     # It has failed this customer before, or keeps failing ("again", "every time"): no delight
     # and no joke (the paradox gate); read here once so the compensation plan never re-reads.
     repeated: bool = False
@@ -74,7 +77,7 @@ _OFFERED = ("(", r")[^.;:!?。；！？]{0,30}$")
 _FLAT_TABLES = (
     "app_broken", "wide_impact", "long_impact", "sensitive_data", "repeated", "still_open",
     "already_fixed", "told_as_over", "price_mentioned", "prices_correct", "faulty_goods",
-    "no_overcharge", "suspected_attack",
+    "no_overcharge", "suspected_attack", "wrong_amount", "wrong_destination",
 )
 Table = tuple[re.Pattern[str], ...]
 
@@ -439,6 +442,8 @@ def triage(incident: Incident, hits: Sequence = (), language: str | None = None,
         )
         cards.append("rule.when-to-apologize")
     faulty = _matches(cues["faulty_goods"], incident.text) is not None
+    amount = (category == "wrong_payment" and _matches(cues["wrong_amount"], incident.text)
+              is not None and _matches(cues["wrong_destination"], incident.text) is None)
     unsure = None
     # Only the model's own call is a guess: a category a rule then changed (a typo that moved
     # a price is wrong content) was decided by that rule.
@@ -451,7 +456,7 @@ def triage(incident: Incident, hits: Sequence = (), language: str | None = None,
                   + ", ".join(f"{c} {p:.2f}" for p, c in others)
                   + "); check what the email apologises for before sending")
     return Triage(category, severity, stage, should, lang, advice, reasons, cards, faulty,
-                  unsure=unsure, repeated=is_systemic(incident))
+                  wrong_amount=amount, unsure=unsure, repeated=is_systemic(incident))
 
 
 # Left to the model, a category it gives at p >= 0.5 was right 94.5% of the time on incidents
