@@ -180,6 +180,22 @@ def test_a_payment_to_the_wrong_account_still_says_so(write):
     assert "wrong bank account" in draft.body
 
 
+@pytest.mark.parametrize(("transcript", "spoken"), [
+    ("客户：我要投诉你们那个骑手！外卖送到的时候汤洒了一半。\n客服：非常抱歉，请问是哪一单？",
+     "我要投诉你们那个骑手"),
+    ("Customer: you charged my card twice for the same order.\nAgent: let me check that.",
+     "charged my card twice"),
+    ("Клиент: вы списали с меня деньги дважды.\nОператор: сейчас проверю.",
+     "списали с меня деньги"),
+])
+def test_a_transcript_line_is_never_quoted(write, transcript, spoken):
+    """A chat or call transcript holds the customer's and the agent's own words: no line of it
+    is quoted back to the customer, speaker label and all."""
+    body = write(transcript).body
+    assert spoken not in body
+    assert not any(label in body for label in ("客户：", "Customer:", "Клиент:"))
+
+
 def test_a_cause_the_note_states_is_told_and_a_guessed_one_is_not(write):
     """"due to ..." states a cause: the explanation uses it instead of a blank. A cause the
     reader only guessed from its shape ("a glitch ...") stays a fill-in, and so does a German

@@ -56,6 +56,14 @@ def _not_a_statement(langs: tuple[str, ...] = SUPPORTED) -> re.Pattern[str]:
 
 
 @cache
+def _spoken_line(langs: tuple[str, ...] = SUPPORTED) -> re.Pattern[str]:
+    """A transcript's speaker label in any language ("Customer: ...", "客服：..."): what follows
+    is someone's own words, not a statement to quote."""
+    speakers = [w for lang in langs for w in _reading(lang).get("speaker_words", ())]
+    return re.compile(rf"(?<!\w)(?:{'|'.join(speakers) or '(?!)'})\s*[:：]", re.IGNORECASE)
+
+
+@cache
 def _order_pattern(langs: tuple[str, ...] = SUPPORTED) -> re.Pattern[str]:
     """An order or reference number the incident names, in any of the languages."""
     tables = [_reading(lang) for lang in langs]
@@ -114,8 +122,8 @@ def _quotable(plan: Plan) -> list[str] | None:
         return None
     quotable: list[str] = []
     for sentence in _sentences(reading.text):
-        if _not_a_statement().search(sentence):
-            break  # a question or a note to us: it and what follows are not for the customer
+        if _not_a_statement().search(sentence) or _spoken_line().search(sentence):
+            break  # a question, a note to us or a transcript: not for the customer
         quotable.append(sentence)
     return quotable
 
