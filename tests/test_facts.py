@@ -179,6 +179,9 @@ def test_times_counts_and_products():
     assert _one("约 1.2 万名小学生受到影响。", "zh", "count").value == 12000
     assert _one("The Cookbook app lost saved recipes.", "en", "product").text == "Cookbook app"
     assert _one("Use the code SPRING20 at checkout.", "en", "product").text == "SPRING20"
+    # a version is no count ("3.9.1 goes" was told as a fact); thousands still are
+    assert not [f for f in read_facts("3.9.1 goes out tonight.", "en") if f.kind == "count"]
+    assert _one("Il backup ha perso 1.234.567 righe.", "it", "count").value == 1234567
 
 
 @pytest.mark.parametrize("text, lang, product", [
