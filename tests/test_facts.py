@@ -209,6 +209,20 @@ def test_a_capitalised_noun_or_a_greeting_is_no_ones_name(text, lang):
 
 
 @pytest.mark.parametrize("text, lang, typed", [
+    ("The site was down from 14:05 to 16:40 on Tuesday.", "en", "from 14:05 to 16:40"),
+    ("La app estuvo caída de 20:10 a 23:55.", "es", "de 20:10 a 23:55"),
+    ("Сервис не работал с 03:10 до 05:45.", "ru", "с 03:10 до 05:45"),
+    ("会议平台 15:08 至 17:21 无法使用。", "zh", "15:08 至 17:21"),
+    ("Am Dienstag zwischen 11:00 und 13:20 Uhr war die App offline.", "de", "zwischen 11:00 und 13:20 Uhr"),
+    ("Il sito è rimasto offline tra le 02:00 e le 02:40.", "it", "tra le 02:00 e le 02:40"),
+])
+def test_a_span_of_time_of_day_is_one_fact(text, lang, typed):
+    """"from 14:05 to 16:40" is told as the range it is, not as two loose times."""
+    times = [f.text for f in read_facts(text, lang) if f.kind == "time"]
+    assert times == [typed]
+
+
+@pytest.mark.parametrize("text, lang, typed", [
     ("About 640 customers paid €3–€9 extra.", "en", "€3–€9"),
     ("Abbiamo addebitato due volte, da 6 a 14 € a testa.", "it", "da 6 a 14 €"),
     ("Cobramos dos veces, entre 5 y 12 € por cliente.", "es", "entre 5 y 12 €"),
