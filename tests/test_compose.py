@@ -196,6 +196,15 @@ def test_a_transcript_line_is_never_quoted(write, transcript, spoken):
     assert not any(label in body for label in ("客户：", "Customer:", "Клиент:"))
 
 
+def test_a_fact_that_opened_a_sentence_loses_its_capital_in_the_middle_of_one(write):
+    """"El lunes 14, a las 11:30, ..." is told "el lunes 14"; a name keeps its capital."""
+    body = write("El lunes 14, a las 11:30, enviamos por error el PDF con la reserva de otra "
+                 "clienta a Patricia Soler.").body
+    assert "el lunes 14" in body and "El lunes 14" not in body
+    german = write("Am Dienstag war die App zwei Stunden offline.").body
+    assert "am Dienstag" in german
+
+
 def test_a_cause_the_note_states_is_told_and_a_guessed_one_is_not(write):
     """"due to ..." states a cause: the explanation uses it instead of a blank. A cause the
     reader only guessed from its shape ("a glitch ...") stays a fill-in, and so does a German

@@ -213,7 +213,8 @@ def test_a_capitalised_noun_or_a_greeting_is_no_ones_name(text, lang):
     ("La app estuvo caída de 20:10 a 23:55.", "es", "de 20:10 a 23:55"),
     ("Сервис не работал с 03:10 до 05:45.", "ru", "с 03:10 до 05:45"),
     ("会议平台 15:08 至 17:21 无法使用。", "zh", "15:08 至 17:21"),
-    ("Am Dienstag zwischen 11:00 und 13:20 Uhr war die App offline.", "de", "zwischen 11:00 und 13:20 Uhr"),
+    ("Am Dienstag zwischen 11:00 und 13:20 Uhr war die App offline.", "de",
+     "zwischen 11:00 und 13:20 Uhr"),
     ("Il sito è rimasto offline tra le 02:00 e le 02:40.", "it", "tra le 02:00 e le 02:40"),
 ])
 def test_a_span_of_time_of_day_is_one_fact(text, lang, typed):

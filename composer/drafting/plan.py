@@ -388,6 +388,7 @@ def stated_facts(reading: Reading, book: dict[str, Any], known: list[str]) -> li
             value = _fact_text(fact, lang, book, same_language)
             if value is None or kind not in forms or any(value in k for k in known):
                 continue
+            value = _mid_sentence(value, book)
             form = forms[kind]
             if kind == "time" and _BARE_HOUR.match(value):
                 form = forms["hour"]  # "7" was typed after "alle": told "alle 7"
@@ -395,6 +396,15 @@ def stated_facts(reading: Reading, book: dict[str, Any], known: list[str]) -> li
             if all(item.told != o.told for o in out):
                 out.append(item)
     return out
+
+
+def _mid_sentence(text: str, book: dict[str, Any]) -> str:
+    """A fact typed at the start of a sentence, as it reads in the middle of one: "El lunes 14"
+    -> "el lunes 14" (the phrasebook's `sentence_start_words`; a name keeps its capital)."""
+    first, space, rest = text.partition(" ")
+    if space and first[:1].isupper() and first.lower() in (book.get("sentence_start_words") or ()):
+        return first.lower() + space + rest
+    return text
 
 
 def day_text(day: date, lang: str) -> str:
