@@ -228,7 +228,8 @@ def compose(
             reading=reading,
         )
 
-    compensation = plan_compensation(reading.incident, decided, cap)
+    credit = next((f.value for f in reading.facts_of("credit") if f.value is not None), None)
+    compensation = plan_compensation(reading.incident, decided, cap, credit)
     # Cards about another kind of incident would only mislead the model.
     fitting = [h for h in hits if {decided.category, "any"} & set(h.card.categories)]
     offline_only = isinstance(chosen, OfflineBackend)

@@ -41,6 +41,19 @@ def test_time_lost_on_a_failed_service_gets_a_service_credit():
     assert offer.amount is None  # the size is a visible fill-in, not a guess
 
 
+def test_a_credit_the_incident_offers_sizes_the_service_credit_and_nothing_else():
+    """"We will credit one week of free service": the lead decided the size, so the email says
+    it instead of a fill-in; a refund sized from money lost is not changed by it."""
+    week = parse_loss("7 days")
+    down = Incident("the site was down for three hours", loss=parse_loss("3 hours"))
+    offer = plan_compensation(down, triage(down), None, week)
+    assert offer.type == "service_credit" and (offer.amount, offer.unit) == (7, "days")
+    assert any("the credit the incident offers" in r.text for r in offer.reasons)
+    charged = Incident("wrong bank account", loss=parse_loss("200 EUR"))
+    refund = plan_compensation(charged, triage(charged), None, week)
+    assert refund.type == "refund" and refund.unit == "EUR"
+
+
 def test_type_follows_the_category_when_no_loss_is_stated():
     assert plan("the parcel arrived damaged").type == "redo"
     assert plan("our agent was rude to me").type == "attention"

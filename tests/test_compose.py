@@ -205,6 +205,13 @@ def test_a_fact_that_opened_a_sentence_loses_its_capital_in_the_middle_of_one(wr
     assert "am Dienstag" in german
 
 
+def test_a_credit_the_note_offers_is_the_emails_offer_not_a_fill_in(write):
+    draft = write("The app was down for 3 hours on Monday. We will credit every account with "
+                  "one week of free service.")
+    assert "credited your account with 7 days of free service" in draft.body
+    assert draft.compensation.amount == 7 and draft.problems == []
+
+
 def test_a_cause_the_note_states_is_told_and_a_guessed_one_is_not(write):
     """"due to ..." states a cause: the explanation uses it instead of a blank. A cause the
     reader only guessed from its shape ("a glitch ...") stays a fill-in, and so does a German

@@ -208,6 +208,25 @@ def test_a_capitalised_noun_or_a_greeting_is_no_ones_name(text, lang):
     assert not [f for f in _facts(text, lang) if f.kind == "customer_name"]
 
 
+@pytest.mark.parametrize("text, lang, typed, days", [
+    ("We will credit every account with one week of free service.", "en", "one week", 7),
+    ("Regaliamo a tutti una settimana di servizio gratis.", "it", "una settimana", 7),
+    ("Ampliamos la suscripción 7 días de servicio gratis a todos.", "es", "7 días", 7),
+    ("Продлим всем подписку на 7 дней бесплатно.", "ru", "7 дней", 7),
+    ("服务已全面恢复，并为所有付费账户补偿 3 天服务时长。", "zh", "3 天", 3),
+    ("Alle Abos werden um 7 Tage verlängert.", "de", "7 Tage", 7),
+])
+def test_a_credit_the_incident_offers_is_read_as_one(text, lang, typed, days):
+    credit = _one(text, lang, "credit")
+    assert credit.text == typed and credit.value.amount == days and credit.value.unit == "days"
+
+
+def test_a_wait_or_a_deadline_is_no_credit():
+    for text in ("She waited 3 days for a free replacement.", "We will credit the refund within "
+                 "5 days."):
+        assert not [f for f in read_facts(text, "en") if f.kind == "credit"], text
+
+
 @pytest.mark.parametrize("text, lang, typed", [
     ("The site was down from 14:05 to 16:40 on Tuesday.", "en", "from 14:05 to 16:40"),
     ("La app estuvo caída de 20:10 a 23:55.", "es", "de 20:10 a 23:55"),

@@ -115,9 +115,12 @@ def humour_gate(incident: Incident, triage: Triage) -> bool:
 
 
 def plan_compensation(
-    incident: Incident, triage: Triage, max_compensation: Loss | None = None
+    incident: Incident, triage: Triage, max_compensation: Loss | None = None,
+    credit: Loss | None = None,
 ) -> CompensationPlan:
-    """Choose type, size and timing of compensation for this incident."""
+    """Choose type, size and timing of compensation for this incident. `credit` is a credit of
+    service time the incident already offers ("one week of free service"): it sizes a service
+    credit that would otherwise be a fill-in."""
     humour = humour_gate(incident, triage)
     humour_reason = Reason(
         "humour allowed: low impact, playful tone, first of its kind, a broad mailing" if humour
@@ -138,6 +141,11 @@ def plan_compensation(
             ["rule.immediate-over-delayed"],
         ))
     _size_and_delight(plan, incident, triage)
+    if kind == "service_credit" and plan.amount is None and credit is not None \
+            and not credit.is_money:
+        plan.amount, plan.unit = credit.amount, credit.unit
+        plan.reasons.append(Reason(f"size {credit}: the credit the incident offers",
+                                   ["rule.compensation-size"]))
     if max_compensation is not None and plan.offers_something:
         _apply_cap(plan, max_compensation, loss)
     plan.reasons.append(humour_reason)

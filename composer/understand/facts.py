@@ -33,12 +33,12 @@ from composer.language.packs import Patterns, languages_dir, load_pack
 
 Kind = Literal[
     "money", "duration", "date", "time", "count", "order_id", "ticket_id", "invoice_id",
-    "product", "customer_name", "recurrence", "scope", "cause", "fix_status", "eta",
+    "product", "customer_name", "recurrence", "scope", "cause", "fix_status", "eta", "credit",
 ]
 # Kinds a pack reads by pattern (money and most durations come from composer.language.money).
 PatternKind = Literal[
     "duration", "date", "time", "count", "order_id", "ticket_id", "invoice_id", "product",
-    "customer_name", "recurrence", "eta", "cause",
+    "customer_name", "recurrence", "eta", "cause", "credit",
 ]
 Scope = Literal["one", "some", "all", "global"]
 Status = Literal["resolved", "in_progress", "planned"]
@@ -242,9 +242,10 @@ def read_facts(text: str, language: str, *, today: date | None = None) -> list[F
     today = today or date.today()
     atoms = _widen(view, _settle(_atoms(view, tables, today)), tables)
     masked = _mask(view, atoms)
-    etas = list(_etas(masked, tables, atoms))
-    atoms = [a for a in atoms if not any(_inside(a, e) for e in etas)] + etas
-    masked = _mask(view, atoms)
+    for kind in ("eta", "credit"):  # "by Friday", then "one week of free service"
+        around = list(_around(masked, tables, atoms, kind))
+        atoms = [a for a in atoms if not any(_inside(a, e) for e in around)] + around
+        masked = _mask(view, atoms)
     words = _settle(_words(masked, tables), taken=atoms)
     words += _settle(_scopes(masked, tables))
     clauses = [c for kind in CLAUSES for c in _settle(_clauses(view, tables, kind))]
@@ -273,8 +274,8 @@ def _overlaps(a: _Found, b: _Found) -> bool:
 
 
 _PRIORITY = {"order_id": 0, "ticket_id": 0, "invoice_id": 0, "money": 1, "recurrence": 2,
-             "time": 3, "date": 3, "duration": 3, "eta": 3, "count": 4, "customer_name": 6,
-             "product": 5, "scope": 7, "cause": 0, "fix_status": 1}
+             "time": 3, "date": 3, "duration": 3, "eta": 3, "credit": 3, "count": 4,
+             "customer_name": 6, "product": 5, "scope": 7, "cause": 0, "fix_status": 1}
 
 
 def _settle(found: Iterable[_Found], taken: Iterable[_Found] = ()) -> list[_Found]:
@@ -438,15 +439,16 @@ def _duration(match: re.Match[str], tables: _Tables) -> money.Quantity | None:
 # ----------------------------------------------------------------------- what the atoms become
 
 
-def _etas(masked: str, tables: _Tables, atoms: list[_Found]) -> Iterator[_Found]:
-    """By when: a date, time or duration after "by", "within", "entro", "до"... (its value is the
-    atom's), or an ETA phrase of its own ("later this week")."""
+def _around(masked: str, tables: _Tables, atoms: list[_Found], kind: str) -> Iterator[_Found]:
+    """An atom with what it is for: by when ("eta": a date, time or duration after "by",
+    "within", "entro", "до"..., or an ETA phrase of its own, "later this week"), or a credit the
+    incident offers ("credit": "one week of free service", "补偿 3 天"). The value is the atom's."""
     found: list[_Found] = []
-    for pattern in tables.patterns("eta"):
+    for pattern in tables.patterns(kind):
         for match in pattern.finditer(masked):
             start, end = _span(match)
             inner = [a for a in atoms if start <= a.start and a.end <= end]
-            candidate = _Found("eta", start, end, inner[-1].value if inner else None)
+            candidate = _Found(kind, start, end, inner[-1].value if inner else None)
             if not any(_overlaps(candidate, f) for f in found):
                 found.append(candidate)
     yield from found
