@@ -77,6 +77,23 @@ def test_a_russian_word_that_contains_hour_or_day_is_not_a_long_outage(text):
     assert triage(Incident("Сайт был недоступен 5 часов")).severity == "high"
 
 
+def test_a_trivial_slip_that_happened_before_is_owed_an_apology():
+    """"The second time you misspelt my name" is no harmless one-off: at least low, with an
+    apology. A duplicate's "second time" is the duplicate itself, and stays trivial."""
+    from composer.understand.reading import understand
+
+    for text in ("This is the third time we misspelt her name on the certificate.",
+                 "Second time we misspelt her name on the certificate.",
+                 "È la seconda volta: nel certificato c'è un errore di battitura nel suo nome."):
+        reading = understand(Incident(text))
+        assert reading.triage.category == "typo", text
+        assert reading.triage.severity == "low" and reading.should_apologize, text
+    once = triage(Incident("We misspelt her name on the certificate."))
+    assert once.severity == "trivial" and not once.should_apologize
+    duplicate = triage(Incident("the same newsletter went out twice"), recurrence=2)
+    assert duplicate.category == "duplicate_send" and duplicate.severity == "trivial"
+
+
 def test_stage_follows_fix_status_channel_and_wording():
     assert triage(Incident("the site is down", fix_status="fixed")).stage == "resolved"
     assert triage(Incident("the site was down for two hours")).stage == "resolved"

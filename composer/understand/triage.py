@@ -401,11 +401,12 @@ def output_language(incident: Incident, override: str | None = None) -> tuple[st
 
 def triage(incident: Incident, hits: Sequence = (), language: str | None = None,
            learned: Prediction | None = None, money_read: bool = False,
-           wide: str | None = None) -> Triage:
+           wide: str | None = None, recurrence: int = 0) -> Triage:
     """Decide category, severity, stage, language and whether a standalone apology is due.
     `learned` is the model's reading of the text, used where no rule decides; `money_read` says
     the text states an amount of money, `wide` the words that say every customer or region was
-    hit ("across all regions", "全部用户"), both facts the reader found."""
+    hit ("across all regions", "全部用户"), `recurrence` the times it has happened ("the second
+    time" is 2), all facts the reader found."""
     category, why_category, from_model = classify(incident.text, hits, learned)
     cues = tables()
     changed = _matches(cues["price_mentioned"], incident.text) if category == "typo" else None
@@ -426,6 +427,15 @@ def triage(incident: Incident, hits: Sequence = (), language: str | None = None,
         # A guardrail a person states: an outage that hit everyone is at least high.
         why_severity = [*why_severity, f"raised to high: {wide!r} says everyone was hit"]
         severity = "high"
+    # A guardrail a person states: a slip that has already happened to this customer is no
+    # harmless one-off ("the second time you misspelt my name"). A duplicate's "second time" is
+    # the duplicate itself, so only a counted earlier failure raises one.
+    earlier = incident.prior_failures or (
+        recurrence - 1 if recurrence >= 2 and category != "duplicate_send" else 0)
+    if severity == "trivial" and earlier and not incident.severity:
+        why_severity = [*why_severity, f"raised to low: {earlier} earlier failure(s) for this "
+                        f"customer, so it is no harmless one-off ({ADVICE_CARD})"]
+        severity = "low"
     stage, why_stage = stage_of(incident)
     lang, why_lang = output_language(incident, language)
     reasons = [why_category, *why_severity, why_stage, why_lang]
