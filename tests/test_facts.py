@@ -182,6 +182,9 @@ def test_times_counts_and_products():
     # a version is no count ("3.9.1 goes" was told as a fact); thousands still are
     assert not [f for f in read_facts("3.9.1 goes out tonight.", "en") if f.kind == "count"]
     assert _one("Il backup ha perso 1.234.567 righe.", "it", "count").value == 1234567
+    # a number glued to a word by a hyphen names something ("Самал-2"), it counts nothing
+    assert not [f for f in read_facts("в микрорайоне Самал-2 повреждён кабель", "ru")
+                if f.kind == "count"]
 
 
 @pytest.mark.parametrize("text, lang, product", [
