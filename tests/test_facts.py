@@ -201,6 +201,18 @@ def test_a_named_product_is_a_product_not_a_person_or_a_count(text, lang, produc
                 and (f.text in product or product in f.text)]
 
 
+@pytest.mark.parametrize("text, lang, name", [
+    ("Our engineer Marcus Bell turned up three hours late at Dana Whitfield's flat.", "en",
+     "Dana Whitfield"),
+    ("Il nostro tecnico Marco Bianchi non si è presentato dalla signora Rossi.", "it",
+     "signora Rossi"),
+    ("Unser Techniker Jonas Weber kam nicht zu Frau Keller.", "de", "Frau Keller"),
+])
+def test_our_own_staff_are_not_the_customer(text, lang, name):
+    """"our engineer Marcus Bell" is ours: the email greets the customer, never him."""
+    assert [f.text for f in read_facts(text, lang) if f.kind == "customer_name"] == [name]
+
+
 @pytest.mark.parametrize("text, lang", [
     ("Das Paket ist seit zwei Wochen nicht angekommen.", "de"),
     ("Kundin: Guten Tag, meine Rechnung ist falsch.", "de"),

@@ -107,6 +107,9 @@ class FactsPack:
     widen: Patterns = ()  # on the masked text: an atom with the words around it
     clause_end: Patterns = ()
     clause_start: Patterns = ()
+    # Before a name, these make it one of our own staff, not the customer ("our engineer
+    # Marcus Bell", "наш курьер Олег"): no customer's name is read there.
+    staff_before: Patterns = ()
 
     @model_validator(mode="before")
     @classmethod
@@ -126,7 +129,7 @@ class FactsPack:
             if isinstance(data.get(table), dict):
                 data[table] = {k: [_expand(p, vocab) for p in v] if isinstance(v, list) else v
                                for k, v in data[table].items()}
-        for table in ("widen", "clause_end", "clause_start"):
+        for table in ("widen", "clause_end", "clause_start", "staff_before"):
             if isinstance(data.get(table), list):
                 data[table] = [_expand(p, vocab) for p in data[table]]
         return data
@@ -144,6 +147,7 @@ class FactsPack:
         yield from self.widen
         yield from self.clause_end
         yield from self.clause_start
+        yield from self.staff_before
 
 
 @plain_dataclass(frozen=True)
@@ -246,11 +250,18 @@ def read_facts(text: str, language: str, *, today: date | None = None) -> list[F
         around = list(_around(masked, tables, atoms, kind))
         atoms = [a for a in atoms if not any(_inside(a, e) for e in around)] + around
         masked = _mask(view, atoms)
-    words = _settle(_words(masked, tables), taken=atoms)
+    words = [w for w in _settle(_words(masked, tables), taken=atoms)
+             if w.kind != "customer_name" or not _staff(view, w, tables)]
     words += _settle(_scopes(masked, tables))
     clauses = [c for kind in CLAUSES for c in _settle(_clauses(view, tables, kind))]
     found = sorted(atoms + words + clauses, key=lambda f: (f.start, f.end))
     return [fact for f in found if (fact := _fact(text, f)) is not None]
+
+
+def _staff(view: str, name: _Found, tables: _Tables) -> bool:
+    """Whether the words just before a name make it one of our staff, not the customer."""
+    before = view[max(0, name.start - 40):name.start]
+    return any(p.search(before) for p in tables.lang.staff_before + tables.common.staff_before)
 
 
 def _fact(text: str, found: _Found) -> Fact | None:
