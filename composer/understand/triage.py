@@ -461,7 +461,8 @@ def triage(incident: Incident, hits: Sequence = (), language: str | None = None,
             and learned.category_p < SURE_FROM:
         others = sorted(((p, c) for c, p in learned.categories.items() if c != category),
                         reverse=True)[:2]
-        unsure = (f"the category is a guess: no phrase rule matched and the learned model reads "
+        # (no phrase rule matched, or the model outweighed the one that did)
+        unsure = (f"the category is a guess: the learned model reads "
                   f"{category} at only p={learned.category_p:.2f} ("
                   + ", ".join(f"{c} {p:.2f}" for p, c in others)
                   + "); check what the email apologises for before sending")
