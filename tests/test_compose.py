@@ -141,10 +141,18 @@ def test_a_reported_clause_that_still_talks_about_someone_is_not_told(write):
     assert "he was charged" not in english and "you was" not in english
     russian = write("Клиент пишет, что мы дважды списали с него оплату.").body
     assert "с него" not in russian
+    # the customer's own verb cannot be turned, and "her" may be anyone's
+    assert "заплатила" not in write("Клиентка пишет, что заплатила дважды, а мы не вернули "
+                                     "деньги.").body
+    assert "told your" not in write("We told her we would call back and never did.").body
+    assert "you was" not in write("Dana Whitfield was charged twice by us for the plan.").body
     # the customer named in it is turned to them where the pack can ("对赵先生" -> "对您",
     # "Dana Whitfield's invoice" -> "your invoice"), else the clause is not told
-    chinese = write("客服在电话里对赵先生态度差，还直接挂了他的电话").body
-    assert "对您态度差，还直接挂了您的电话" in chinese and "赵先生" not in chinese.split("\n\n")[1]
+    chinese = write("把孙小姐的体检报告发错人了，发给了另一位客户", tone="formal").body
+    assert "把您的体检报告发错人了" in chinese and "孙小姐的" not in chinese
+    # a "他" outside a report of the customer may be anyone's: that sentence is not quoted
+    rude = write("客服在电话里对赵先生态度差，还直接挂了他的电话").body
+    assert "他的电话" not in rude and "对赵先生" not in rude
     english = write("We sent Dana Whitfield's invoice to another customer").body
     assert "sent your invoice to another customer" in english
     spanish = write("le cobramos dos veces la suscripción mensual a Marta", tone="playful").body
@@ -183,10 +191,10 @@ def test_a_payment_to_the_wrong_account_still_says_so(write):
 @pytest.mark.parametrize(("transcript", "spoken"), [
     ("客户：我要投诉你们那个骑手！外卖送到的时候汤洒了一半。\n客服：非常抱歉，请问是哪一单？",
      "我要投诉你们那个骑手"),
-    ("Customer: you charged my card twice for the same order.\nAgent: let me check that.",
-     "charged my card twice"),
-    ("Клиент: вы списали с меня деньги дважды.\nОператор: сейчас проверю.",
-     "списали с меня деньги"),
+    ("Customer: you charged my card twice.\nAgent: we charged it twice, sorry, checking.",
+     "charged it twice, sorry"),
+    ("Клиент: вы списали деньги дважды.\nОператор: мы списали дважды, сейчас проверю.",
+     "списали дважды, сейчас"),
 ])
 def test_a_transcript_line_is_never_quoted(write, transcript, spoken):
     """A chat or call transcript holds the customer's and the agent's own words: no line of it

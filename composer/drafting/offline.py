@@ -60,7 +60,9 @@ def _spoken_line(langs: tuple[str, ...] = SUPPORTED) -> re.Pattern[str]:
     """A transcript's speaker label in any language ("Customer: ...", "客服：..."): what follows
     is someone's own words, not a statement to quote."""
     speakers = [w for lang in langs for w in _reading(lang).get("speaker_words", ())]
-    return re.compile(rf"(?<!\w)(?:{'|'.join(speakers) or '(?!)'})\s*[:：]", re.IGNORECASE)
+    # at the start, or after one label of its own ("Chat log: cust: ...")
+    return re.compile(rf"^(?:[^:：]{{0,20}}[:：]\s*)?(?:{'|'.join(speakers) or '(?!)'})\s*[:：]",
+                      re.IGNORECASE)
 
 
 @cache
@@ -147,9 +149,15 @@ def _incident_words(plan: Plan, tone: str) -> str | None:
     ours = _ours(plan.language)
     if ours is not None and not ours.search(text):
         return None  # not a statement of what we did ("the parcel is late"): its facts are told
+    if reported is not None and not re.match(_reading(plan.language).get("we_first") or "(?!)",
+                                             text):
+        return None  # "заплатила дважды": the customer's own verb, which cannot be turned
     turned = to_the_customer(text, plan.language, tone, plan.prompts)
     if turned is not None:
-        turned = pronouns_to_customer(turned, plan.language, tone, plan.prompts)
+        pronouns = pronouns_to_customer(turned, plan.language, tone, plan.prompts)
+        # Pronouns are the customer's only in a report of what they said; elsewhere "his" may
+        # be anyone's, so a sentence with one is not quoted at all.
+        turned = pronouns if reported is not None or pronouns == turned else None
     if turned is None or about_the_customer(turned, plan.language) is not None:
         return None
     return _customer_named(turned, plan)
@@ -158,11 +166,14 @@ def _incident_words(plan: Plan, tone: str) -> str | None:
 def _customer_named(text: str, plan: Plan) -> str | None:
     """`text` with the customer's name turned to them (the phrasebook's `customer_named`: "把孙小姐
     的体检报告" -> "把您的体检报告"); None when the name is still there ("le cobramos ... a
-    Marta")."""
+    Marta", "Dana Whitfield was charged", whose verb would have to change)."""
     turns = phrasebook(plan.language, plan.prompts).get("customer_named") or ()
-    for name in {f.text for f in plan.reading.facts_of("customer_name")}:
+    edge = (r"(?<!\w)", r"(?!\w)") if spaced(plan.language) else ("", "")
+    for name in sorted({f.text for f in plan.reading.facts_of("customer_name")}, key=len,
+                       reverse=True):
         for pattern, replacement in turns:
-            text = text.replace(pattern.format(name=name), replacement)
+            found = re.escape(pattern.format(name=name))
+            text = re.sub(f"{edge[0]}{found}{edge[1]}", lambda _, to=replacement: to, text)
         if name in text:
             return None
     return text

@@ -56,7 +56,7 @@ _BUILTINS = {
     "ID": "\ue005+",
     # a number as digits: 1,200 / 1 320 / 4.2 / 3k / 12
     # (never a version: "3.9.1" is no number, and no count)
-    "NUM": (r"(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])"
+    "NUM": (r"(?<![\d.,])(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])"
             r"|\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?(?![.,]?\d)|\d+(?:[.,]\d+)?(?![.,]?\d))"),
     # a capitalised word (a name): case matters even though packs match ignoring case; O'Brien,
     # Jean-Luc and CamelCase brands (NoteBox) are one word
