@@ -6,7 +6,7 @@ head over the e5 vector and the character n-grams.
     python scripts/stage_head.py          # one line per setting
 
 Needs the `train` extra (scipy); a few minutes on two cores. Session 16's result, in the README:
-accuracy 0.620 -> at best 0.650, but the head's "resolved" is right only about half the time.
+accuracy 0.620 -> at best 0.647, but the head's "resolved" is right only about half the time.
 """
 
 from __future__ import annotations
@@ -30,9 +30,10 @@ SAID = {"open": "investigating", "over": "resolved", "told_as_over": "resolved"}
 
 def main() -> None:
     items = load_corpus()
-    texts = [it.text.strip() for it in items]
-    x = tt.embed_texts([it.text for it in items]).astype(np.float64)
-    grams = ngrams.as_csr(ngrams.rows(texts, ngrams.document_frequency_idf(texts)))
+    texts = [it.text for it in items]
+    idf = ngrams.document_frequency_idf([t.strip() for t in texts])
+    features = tt.Features.of(tt.embed_texts(texts), texts, idf)  # as `compose kb train` reads
+    dim = features.vectors.shape[1]
     truth = np.array([it.stage for it in items])
     styles = np.array([it.style for it in items])
     said = np.array([SAID.get(stage_phrase(it.text) or "", "") for it in items])
@@ -50,13 +51,12 @@ def main() -> None:
             proba = np.zeros((len(items), len(STAGES)))
             for style in sorted(set(styles)):
                 test = styles == style
-                w, b = fit_softmax(x[~test], targets[~test], c,
-                                   extra=grams[~test] * weight if weight else None)
-                z = x[test] @ w[:, :x.shape[1]].T + b
-                if weight:
-                    z = z + np.asarray(grams[test] @ (w[:, x.shape[1]:] * weight).T)
-                z -= z.max(axis=1, keepdims=True)
-                proba[test] = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+                train = features[~test]
+                w, b = fit_softmax(train.vectors, targets[~test], c,
+                                   extra=train.grams * weight if weight else None)
+                if weight:  # the n-gram scale folded in, as train_triage.fit_head does
+                    w = np.concatenate([w[:, :dim], w[:, dim:] * weight], axis=1)
+                proba[test] = tt.head_proba(w, b, features[test])
             head = np.array(STAGES)[proba.argmax(axis=1)]
             report(f"phrases, then head C={c} n-grams x{weight}", np.where(said == "", head, said))
 

@@ -332,7 +332,6 @@ def to_the_customer(text: str, language: str, tone: str, prompts: Path | None = 
     return text
 
 
-
 def reported_clause(text: str, language: str, prompts: Path | None = None) -> str | None:
     """What a lead's "the customer says (that) ..." reports: the clause after the frame (the
     phrasebook's `reported_frames`), or None when the sentence opens with no such frame."""
@@ -355,6 +354,7 @@ def pronouns_to_customer(text: str, language: str, tone: str, prompts: Path | No
     if any(re.search(p, text) for p in book.get("still_third_person") or ()):
         return None
     return text
+
 
 # The kinds of fact the text states that an email repeats to the customer, in this order.
 STATED_KINDS = ("order_id", "invoice_id", "ticket_id", "product", "money", "duration", "date",
