@@ -364,13 +364,48 @@ def test_a_code_offered_as_the_remedy_is_not_a_promo_code_incident():
 
 
 def test_an_incident_that_hit_everyone_is_at_least_high():
-    """The reader's scope feeds severity: "global", "all regions", "全部用户" make an outage high,
-    "some users" does not."""
+    """The reader's scope feeds severity: every customer makes an outage high, every region
+    ("global", "all regions") makes it critical, "some users" does neither."""
     from composer.understand.reading import understand
 
     def severity(text: str) -> str:
         return understand(Incident(text=text)).triage.severity
 
-    assert severity("Global outage due to an undiscovered software bug.") == "high"
-    assert severity("The checkout was down across all regions for 20 minutes.") == "high"
+    assert severity("Global outage due to an undiscovered software bug.") == "critical"
+    assert severity("The checkout was down across all regions for 20 minutes.") == "critical"
+    assert severity("Login was down for all customers for an hour.") == "high"
     assert severity("The site was slow for some users this morning.") == "medium"
+
+
+def test_a_breach_is_critical_at_scale_and_high_for_one_account():
+    """A person's rule: one account taken over is high; a breach of thousands of records, or of
+    everyone, is critical. The reason line names the words that made it so."""
+    from composer.understand.reading import understand
+
+    def decided(text: str):
+        return understand(Incident(text=text)).triage
+
+    one = decided("Account takeover: an attacker logged into the customer's account and "
+                  "changed her password; we have locked it.")
+    assert (one.category, one.severity) == ("security_breach", "high")
+    many = decided("Attackers accessed the account data of 3,812 customers through a leaked "
+                   "admin password; we have locked it.")
+    assert (many.category, many.severity) == ("security_breach", "critical")
+    assert any("3,812" in r and "breach at scale" in r for r in many.reasons)
+    assert decided("客户账户被盗，黑客登录了他的账户并修改了密码").severity == "high"
+
+
+def test_how_much_data_was_lost_is_not_how_long_the_impact_lasted():
+    """"The drafts of the last 7 days were deleted" is high, not critical: the days measure the
+    data lost. Lost data of every customer is still raised."""
+    from composer.understand.reading import understand
+
+    def severity(text: str) -> str:
+        return understand(Incident(text=text)).triage.severity
+
+    assert severity("A cleanup job deleted the drafts saved in the last 7 days by the customer; "
+                    "they cannot be recovered.") == "high"
+    assert severity("Un job di pulizia ha cancellato le bozze degli ultimi 7 giorni del cliente, "
+                    "non sono recuperabili.") == "high"
+    assert severity("A cleanup job deleted the drafts of all customers; they cannot be "
+                    "recovered.") == "critical"

@@ -116,7 +116,11 @@ def understand(incident: Incident, *, language: str | None = None,
                 None)
     decided = triage(cleaned, hits, language, learned,
                      money_read=any(f.kind == "money" for f in facts), wide=wide,
-                     recurrence=max(repeats, default=0))
+                     recurrence=max(repeats, default=0),
+                     worldwide=next((f.text for f in facts if f.kind == "scope"
+                                     and f.value == "global"), None),
+                     counted=max(((f.value, f.text) for f in facts if f.kind == "count"
+                                  and isinstance(f.value, int)), default=(0, "")))
     if cleaned.loss is None and (lost := money_lost(decided, facts)) is not None:
         cleaned = replace(cleaned, loss=lost)
     model, notes = ask_for_reading(cleaned.text, ask_model) if ask_model else (None, [])

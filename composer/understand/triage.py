@@ -35,7 +35,7 @@ STAGES: tuple[str, ...] = ("investigating", "resolved", "proactive")
 
 _BASE_SEVERITY: dict[str, str] = {
     "wrong_payment": "high", "billing_error": "medium", "outage": "medium", "data_loss": "high",
-    "security_breach": "critical", "wrong_recipient": "medium", "wrong_content": "low",
+    "security_breach": "high", "wrong_recipient": "medium", "wrong_content": "low",
     "product_bug": "medium", "delivery_problem": "medium", "poor_service": "low",
     "typo": "trivial", "duplicate_send": "trivial", "promo_code": "trivial",
 }
@@ -303,6 +303,10 @@ def _bump(severity: str, levels: int = 1) -> str:
     return SEVERITIES[min(SEVERITIES.index(severity) + levels, len(SEVERITIES) - 1)]
 
 
+# From how many records or people a breach is "at scale" (critical): the corpus labels 33 of the
+# 40 breaches that count 1,000 or more, or say everyone, critical, and 40 of the 47 others high.
+BREACH_AT_SCALE = 1000
+
 # Where impact on every customer makes an incident high (a bug, an outage, a delivery, lost data).
 WIDE_CATEGORIES = ("outage", "product_bug", "delivery_problem", "data_loss")
 
@@ -316,10 +320,11 @@ def grade(incident: Incident, category: str) -> tuple[str, list[str]]:
     if severity == "trivial":
         return severity, reasons
     # Hours or days of outage, or "all customers", make an incident high (rule.severity-levels).
-    # Only scope counts for a bug or a delivery: "the fix takes 2-3 days" is an ETA, not impact.
+    # Only scope counts for a bug or a delivery: "the fix takes 2-3 days" is an ETA, not impact;
+    # and for lost data, where "the last 7 days" is how much was lost, not for how long.
     cues = tables()
     wide = _matches(cues["wide_impact"], incident.text)
-    if category in ("outage", "data_loss"):
+    if category == "outage":
         wide = wide or _matches(cues["long_impact"], incident.text)
     if wide and category in WIDE_CATEGORIES:
         raised = _bump(severity)
@@ -401,12 +406,15 @@ def output_language(incident: Incident, override: str | None = None) -> tuple[st
 
 def triage(incident: Incident, hits: Sequence = (), language: str | None = None,
            learned: Prediction | None = None, money_read: bool = False,
-           wide: str | None = None, recurrence: int = 0) -> Triage:
+           wide: str | None = None, recurrence: int = 0,
+           counted: tuple[int, str] = (0, ""), worldwide: str | None = None) -> Triage:
     """Decide category, severity, stage, language and whether a standalone apology is due.
     `learned` is the model's reading of the text, used where no rule decides; `money_read` says
     the text states an amount of money, `wide` the words that say every customer or region was
-    hit ("across all regions", "全部用户"), `recurrence` the times it has happened ("the second
-    time" is 2), all facts the reader found."""
+    hit ("all customers", "全部用户"), `worldwide` those that say every region was ("across all
+    regions", "全球"), `recurrence` the times it has happened ("the second time" is 2),
+    `counted` the largest count the text states and its words (3812, "3,812 customers"): all
+    facts the reader found."""
     category, why_category, from_model = classify(incident.text, hits, learned)
     cues = tables()
     changed = _matches(cues["price_mentioned"], incident.text) if category == "typo" else None
@@ -427,6 +435,18 @@ def triage(incident: Incident, hits: Sequence = (), language: str | None = None,
         # A guardrail a person states: an outage that hit everyone is at least high.
         why_severity = [*why_severity, f"raised to high: {wide!r} says everyone was hit"]
         severity = "high"
+    # A guardrail a person states: a breach at scale is critical ("3,812 customers", "all
+    # users"); one account taken over is high.
+    scale = wide or (counted[1] if counted[0] >= BREACH_AT_SCALE else None)
+    if category == "security_breach" and scale and not incident.severity and severity != "critical":
+        why_severity = [*why_severity, f"raised to critical: {scale!r} makes it a breach at scale"]
+        severity = "critical"
+    # And an outage everywhere is critical ("across all regions", "全球"); every customer of one
+    # service is high, above. The corpus labels 21 of 23 global outages critical.
+    if category == "outage" and worldwide and not incident.severity and severity != "critical":
+        why_severity = [*why_severity,
+                        f"raised to critical: {worldwide!r} makes it a global outage"]
+        severity = "critical"
     # A guardrail a person states: a slip that has already happened to this customer is no
     # harmless one-off ("the second time you misspelt my name"). A duplicate's "second time" is
     # the duplicate itself, so only a counted earlier failure raises one.
