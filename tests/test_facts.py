@@ -203,6 +203,20 @@ def test_a_named_product_is_a_product_not_a_person_or_a_count(text, lang, produc
                 and (f.text in product or product in f.text)]
 
 
+def test_a_version_is_read_in_any_language_and_a_date_in_digits_is_not_one():
+    """A version tells the customer which release broke ("4.2.1", "固件 1.4.0", "v3.2"); a date
+    typed with dots and a decimal thousand are no version."""
+    assert "4.2.1" in [f.text for f in _facts("I updated Notebook Pro to 4.2.1 last night.", "en")
+                       if f.kind == "product"]
+    assert _one("智能门锁推送固件 1.4.0 后指纹无法识别", "zh", "product").text == "固件 1.4.0"
+    assert _one("升级到 v3.2 之后同步失败", "zh", "product").text == "v3.2"
+    assert not [f for f in _facts("Die Rechnung vom 06.03.2024 war falsch.", "de")
+                if f.kind == "product"]
+    assert not [f for f in _facts("Betroffen sind 1.150 Kursteilnehmer.", "de")
+                if f.kind == "product"]
+    assert not [f for f in _facts("The server 10.0.0.12 went down.", "en") if f.kind == "product"]
+
+
 @pytest.mark.parametrize("text, lang, name", [
     ("Our engineer Marcus Bell turned up three hours late at Dana Whitfield's flat.", "en",
      "Dana Whitfield"),
