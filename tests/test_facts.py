@@ -184,6 +184,10 @@ def test_times_counts_and_products():
     assert not [f for f in read_facts("After updating to 3.9.1 clients crashed.", "en")
                 if f.kind == "count"]
     assert _one("Il backup ha perso 1.234.567 righe.", "it", "count").value == 1234567
+    # people are counted in Russian too, and an adjective in the nominative belongs to its noun
+    assert _one("Затронуты 59 человек.", "ru", "count").text == "59 человек"
+    assert _one("а 41 новый сотрудник остался без аванса", "ru", "count").text == (
+        "41 новый сотрудник")
     # a number glued to a word by a hyphen names something ("Самал-2"), it counts nothing
     assert not [f for f in read_facts("в микрорайоне Самал-2 повреждён кабель", "ru")
                 if f.kind == "count"]
