@@ -409,3 +409,12 @@ def test_how_much_data_was_lost_is_not_how_long_the_impact_lasted():
                     "non sono recuperabili.") == "high"
     assert severity("A cleanup job deleted the drafts of all customers; they cannot be "
                     "recovered.") == "critical"
+
+
+def test_a_payout_made_twice_is_a_wrong_amount_not_a_wrong_account():
+    """Paid twice is the wrong amount, however many words stand between "paid" and "twice"."""
+    for text in ("Our payout run on 28 March paid 142 sellers twice, about EUR 96,000 in total.",
+                 "We sent a duplicate payout to every seller."):
+        decided = triage(Incident(text))
+        assert decided.category == "wrong_payment" and decided.wrong_amount, text
+    assert not triage(Incident("The payout was paid twice to the wrong account.")).wrong_amount
