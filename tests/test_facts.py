@@ -207,6 +207,17 @@ def test_a_named_product_is_a_product_not_a_person_or_a_count(text, lang, produc
                 and (f.text in product or product in f.text)]
 
 
+@pytest.mark.parametrize("text, lang, name", [
+    ("Клиентка Ирина пишет, что мы списали дважды.", "ru", "Ирина"),
+    ("Клиент Павел жалуется на задержку.", "ru", "Павел"),
+    ("Clienta Marta dice que le cobramos dos veces.", "es", "Marta"),
+    ("Customer Dana wrote that we charged her twice.", "en", "Dana"),
+])
+def test_a_role_that_opens_the_note_is_not_part_of_the_name(text, lang, name):
+    """"Клиентка Ирина пишет" greets Ирина, never "Клиентка Ирина"."""
+    assert [f.text for f in _facts(text, lang) if f.kind == "customer_name"] == [name]
+
+
 def test_a_version_is_read_in_any_language_and_a_date_in_digits_is_not_one():
     """A version tells the customer which release broke ("4.2.1", "固件 1.4.0", "v3.2"); a date
     typed with dots and a decimal thousand are no version."""
