@@ -39,6 +39,22 @@ def test_wrong_bank_account_names_owns_explains_next_step_and_refunds(write):
     assert "example.wealthsimple" in [s["id"] for s in draft.sources]
 
 
+@pytest.mark.parametrize(("note", "returned", "on_top"), [
+    ("Doppelte Abbuchung: Frau Keller wurde der Jahresbeitrag von 89,99 € zweimal abgebucht.",
+     "89,99 €", "18,00 €"),
+    ("We charged her card twice for the March invoice, 240 EUR each.", "€240", "€48"),
+])
+def test_a_refund_past_the_loss_returns_the_loss_and_says_what_comes_on_top(write, note,
+                                                                            returned, on_top):
+    """A mild double charge earns 120% (the paradox gate), told as the money returned and the
+    rest on top: "refunding €288" for a €240 double charge would read as a mistake of its own."""
+    draft = write(note)
+    offer = {p.step: p.text for p in draft.paragraphs}["compensation"]
+    assert draft.compensation.delight and draft.compensation.share_of_loss > 1
+    assert returned in offer and on_top in offer and "[[" not in offer
+    assert draft.problems == []
+
+
 def test_unknown_facts_become_visible_fill_ins_never_guesses(write):
     draft = write("wrong bank account")
     assert {"[[customer name]]", "[[your name]]", "[[what caused it]]"} <= set(draft.fill_ins)

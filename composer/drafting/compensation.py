@@ -69,6 +69,11 @@ class CompensationPlan:
         if self.type in ("exchange", "redo"):
             what = "a replacement or refund" if self.type == "exchange" else "redo it at our cost"
             return what + (", plus a small personal gesture (delight)" if self.delight else "")
+        if self.type == "refund" and self.delight and self.share_of_loss \
+                and self.share_of_loss > 1 and self.amount is not None and self.unit:
+            lost = self.amount / self.share_of_loss  # the email returns it, then gives the rest
+            return (f"refund of {_plain(lost)} {self.unit} now, plus {_plain(self.amount - lost)} "
+                    f"{self.unit} on top (≈{int(self.share_of_loss * 100)}% of the loss, delight)")
         size = self.amount_text() or "an amount sized to the loss (fill in)"
         share = f" ≈{int(self.share_of_loss * 100)}% of the loss" if self.share_of_loss else ""
         when = "now" if self.immediate else "later"

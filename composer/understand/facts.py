@@ -244,7 +244,7 @@ def read_facts(text: str, language: str, *, today: date | None = None) -> list[F
     tables = _tables(language)
     view = plain_view(text)
     today = today or date.today()
-    atoms = _widen(view, _settle(_atoms(view, tables, today)), tables)
+    atoms = _widen(view, _settle(_ids_not_money(list(_atoms(view, tables, today)))), tables)
     masked = _mask(view, atoms)
     for kind in ("eta", "credit"):  # "by Friday", then "one week of free service"
         around = list(_around(masked, tables, atoms, kind))
@@ -256,6 +256,13 @@ def read_facts(text: str, language: str, *, today: date | None = None) -> list[F
     clauses = [c for kind in CLAUSES for c in _settle(_clauses(view, tables, kind))]
     found = sorted(atoms + words + clauses, key=lambda f: (f.start, f.end))
     return [fact for f in found if (fact := _fact(text, f)) is not None]
+
+
+def _ids_not_money(found: list[_Found]) -> list[_Found]:
+    """An id inside a longer amount is the amount: "invoice, 240 EUR each" is 240 euros."""
+    money = [f for f in found if f.kind == "money"]
+    return [f for f in found if not f.kind.endswith("_id") or not any(
+        _inside(f, m) and m.end - m.start > f.end - f.start for m in money)]
 
 
 def _staff(view: str, name: _Found, tables: _Tables) -> bool:
