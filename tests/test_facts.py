@@ -363,3 +363,13 @@ def test_a_misspelt_placeholder_in_a_pack_names_the_file(tmp_path):
 @pytest.mark.parametrize("lang", ["common", "en", "it", "es", "ru", "zh", "de"])
 def test_every_pack_loads(lang):
     assert load_facts_pack(lang) is not None
+
+
+def test_an_amount_is_never_an_id():
+    """"the March invoice, 240 EUR each" states 240 euros, not invoice 240; a real id stays."""
+    facts = _facts("We charged her card twice for the March invoice, 240 EUR each.", "en")
+    assert [(f.kind, f.text) for f in facts if f.kind in ("money", "invoice_id")] == [
+        ("money", "240 EUR")]
+    facts = _facts("Invoice INV-2024-0042 for €149 was sent twice.", "en")
+    assert {(f.kind, f.text) for f in facts if f.kind in ("money", "invoice_id")} == {
+        ("invoice_id", "INV-2024-0042"), ("money", "€149")}
