@@ -360,11 +360,11 @@ def per_class(corpus: Corpus, pred: np.ndarray, head: str) -> dict[str, dict[str
 
 def regex_triage(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     from composer.understand.incident import Incident
-    from composer.understand.triage import triage
+    from composer.understand.reading import understand
 
     out = []
     for case in cases:
-        t = triage(Incident(case["incident"]["text"].strip()))
+        t = understand(Incident(case["incident"]["text"].strip())).triage
         out.append(
             {
                 "category": t.category,

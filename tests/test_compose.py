@@ -55,6 +55,16 @@ def test_a_refund_past_the_loss_returns_the_loss_and_says_what_comes_on_top(writ
     assert draft.problems == []
 
 
+def test_a_gesture_the_lead_gives_is_the_gesture_and_the_refund_stays_whole(write):
+    """With a gesture of the lead's own ("a free month of Pro"), the 120% is one refund, and
+    --explain says what the email says."""
+    draft = write("We charged her card twice for the March invoice, 240 EUR each.",
+                  gesture="a free month of Pro")
+    offer = {p.step: p.text for p in draft.paragraphs}["compensation"]
+    assert "€288" in offer and "a free month of Pro" in offer and "on top" not in offer
+    assert draft.compensation.on_top is None and "on top" not in draft.compensation.summary()
+
+
 def test_unknown_facts_become_visible_fill_ins_never_guesses(write):
     draft = write("wrong bank account")
     assert {"[[customer name]]", "[[your name]]", "[[what caused it]]"} <= set(draft.fill_ins)

@@ -212,6 +212,9 @@ def test_a_named_product_is_a_product_not_a_person_or_a_count(text, lang, produc
     ("Клиент Павел жалуется на задержку.", "ru", "Павел"),
     ("Clienta Marta dice que le cobramos dos veces.", "es", "Marta"),
     ("Customer Dana wrote that we charged her twice.", "en", "Dana"),
+    ("Usuaria Ana escribe que no le llegó el pedido.", "es", "Ana"),
+    # a surname that begins like a role is a name ("Гостева" is not "гость")
+    ("Гостева Анна пишет, что заказ не пришёл.", "ru", "Гостева Анна"),
 ])
 def test_a_role_that_opens_the_note_is_not_part_of_the_name(text, lang, name):
     """"Клиентка Ирина пишет" greets Ирина, never "Клиентка Ирина"."""
@@ -230,6 +233,11 @@ def test_a_version_is_read_in_any_language_and_a_date_in_digits_is_not_one():
     assert not [f for f in _facts("Betroffen sind 1.150 Kursteilnehmer.", "de")
                 if f.kind == "product"]
     assert not [f for f in _facts("The server 10.0.0.12 went down.", "en") if f.kind == "product"]
+    for text, lang in (("Since 6.3.2024 the app crashes.", "en"), ("Dal 06.03.24 non va.", "it"),
+                       ("С 2024.03.06 не работает.", "ru"), ("Sono 1.234.567 righe.", "it"),
+                       ("Call 02.1234.5678 today.", "en"), ("系统1.5倍扣费", "zh"),
+                       ("固件 2.4G 无法连接", "zh")):
+        assert not [f for f in _facts(text, lang) if f.kind == "product"], text
 
 
 @pytest.mark.parametrize("text, lang, name", [
@@ -370,6 +378,9 @@ def test_an_amount_is_never_an_id():
     facts = _facts("We charged her card twice for the March invoice, 240 EUR each.", "en")
     assert [(f.kind, f.text) for f in facts if f.kind in ("money", "invoice_id")] == [
         ("money", "240 EUR")]
+    # a long id beside a currency sign stays an id: no order is worth ¥202,403,150,012
+    assert [(f.kind, f.text) for f in _facts("订单号202403150012元宝套餐被重复扣款了两次", "zh")
+            if f.kind in ("money", "order_id")] == [("order_id", "202403150012")]
     facts = _facts("Invoice INV-2024-0042 for €149 was sent twice.", "en")
     assert {(f.kind, f.text) for f in facts if f.kind in ("money", "invoice_id")} == {
         ("invoice_id", "INV-2024-0042"), ("money", "€149")}

@@ -374,6 +374,8 @@ def test_an_incident_that_hit_everyone_is_at_least_high():
     assert severity("Global outage due to an undiscovered software bug.") == "critical"
     assert severity("The checkout was down across all regions for 20 minutes.") == "critical"
     assert severity("Login was down for all customers for an hour.") == "high"
+    # "everywhere she goes" is one customer's everywhere
+    assert severity("The app is down for her everywhere she goes.") != "critical"
     assert severity("The site was slow for some users this morning.") == "medium"
 
 
@@ -393,6 +395,15 @@ def test_a_breach_is_critical_at_scale_and_high_for_one_account():
     assert (many.category, many.severity) == ("security_breach", "critical")
     assert any("3,812" in r and "breach at scale" in r for r in many.reasons)
     assert decided("客户账户被盗，黑客登录了他的账户并修改了密码").severity == "high"
+    # counts of what was not hit, or of things that are no people or records, are no scale
+    for text in ("An attacker took over Dana's account with a leaked password; our 2,000 other "
+                 "customers were not affected.",
+                 "We saw 1200 login attempts with leaked passwords; one account was taken over.",
+                 "Hackers stole 2000 loyalty points from the customer's account.",
+                 "Someone hacked into all her accounts and changed the passwords."):
+        assert decided(text).severity == "high", text
+    assert decided("Хакеры получили доступ к данным 9 400 клиентов через утёкший пароль."
+                   ).severity == "critical"
 
 
 def test_how_much_data_was_lost_is_not_how_long_the_impact_lasted():
@@ -418,3 +429,6 @@ def test_a_payout_made_twice_is_a_wrong_amount_not_a_wrong_account():
         decided = triage(Incident(text))
         assert decided.category == "wrong_payment" and decided.wrong_amount, text
     assert not triage(Incident("The payout was paid twice to the wrong account.")).wrong_amount
+    # "twice" in another clause is not the payment's
+    assert not triage(Incident("The payout to the seller was paid late, and he wrote twice."
+                               )).wrong_amount

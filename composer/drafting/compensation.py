@@ -47,6 +47,9 @@ class CompensationPlan:
     humour_allowed: bool = False
     capped: bool = False
     reasons: list[Reason] = field(default_factory=list)
+    # Of a refund past the loss (the paradox gate's 120%), the part the email gives on top of the
+    # money returned; None when the whole amount is one refund.
+    on_top: Decimal | None = None
 
     @property
     def offers_something(self) -> bool:
@@ -69,11 +72,11 @@ class CompensationPlan:
         if self.type in ("exchange", "redo"):
             what = "a replacement or refund" if self.type == "exchange" else "redo it at our cost"
             return what + (", plus a small personal gesture (delight)" if self.delight else "")
-        if self.type == "refund" and self.delight and self.share_of_loss \
-                and self.share_of_loss > 1 and self.amount is not None and self.unit:
-            lost = self.amount / self.share_of_loss  # the email returns it, then gives the rest
-            return (f"refund of {_plain(lost)} {self.unit} now, plus {_plain(self.amount - lost)} "
-                    f"{self.unit} on top (≈{int(self.share_of_loss * 100)}% of the loss, delight)")
+        if self.on_top is not None and self.amount is not None and self.unit:
+            share = (f" (≈{int(self.share_of_loss * 100)}% of the loss)" if self.share_of_loss
+                     else "")
+            return (f"refund of {_plain(self.amount - self.on_top)} {self.unit} now, plus "
+                    f"{_plain(self.on_top)} {self.unit} on top{share}, the delight")
         size = self.amount_text() or "an amount sized to the loss (fill in)"
         share = f" ≈{int(self.share_of_loss * 100)}% of the loss" if self.share_of_loss else ""
         when = "now" if self.immediate else "later"
@@ -90,6 +93,7 @@ class CompensationPlan:
             "delight": self.delight,
             "humour_allowed": self.humour_allowed,
             "capped": self.capped,
+            "on_top": _plain(self.on_top) if self.on_top is not None else None,
             "summary": self.summary(),
             "reasons": [{"text": r.text, "cards": r.cards} for r in self.reasons],
         }
@@ -153,6 +157,12 @@ def plan_compensation(
                                    ["rule.compensation-size"]))
     if max_compensation is not None and plan.offers_something:
         _apply_cap(plan, max_compensation, loss)
+    if kind == "refund" and plan.delight and loss is not None and loss.is_money \
+            and plan.amount is not None and plan.unit == loss.unit and plan.amount > loss.amount \
+            and "gesture" not in incident.facts:
+        # "refunding €288" for a €240 double charge reads as a mistake of its own: the email
+        # returns the €240 and gives €48 on top, as the gesture (a gesture the lead gave stays)
+        plan.on_top = plan.amount - loss.amount
     plan.reasons.append(humour_reason)
     return plan
 

@@ -229,13 +229,13 @@ def build_plan(
               if compensation.amount is not None and compensation.unit else None)
     if amount:
         facts.setdefault("credit", amount)
-        on_top = _on_top(compensation, incident)
-        if on_top is not None and "amount" not in facts:
-            # A refund past the loss is the loss returned and the rest given on top: "refunding
-            # €107.99" for a €89.99 double charge reads as a mistake of its own.
-            facts["amount"] = facts["loss"]
-            facts.setdefault("gesture", book["extra_on_top"].format(
-                extra=quantity_text(Quantity(on_top, compensation.unit or ""), triage.language)))
+        if compensation.on_top is not None and "amount" not in facts:
+            # the loss returned, and the rest given on top as the gesture
+            facts["amount"] = quantity_text(
+                Quantity(compensation.amount - compensation.on_top, compensation.unit),
+                triage.language)
+            facts["gesture"] = book["extra_on_top"].format(extra=quantity_text(
+                Quantity(compensation.on_top, compensation.unit), triage.language))
         facts.setdefault("amount", amount)
     fill_ins = {name: f"[[{book['fill'][name]}]]" for name in FACT_FIELDS}
     steps = [
@@ -419,16 +419,6 @@ def day_text(day: date, lang: str) -> str:
     from babel.dates import format_skeleton
 
     return format_skeleton("MMMMd", day, locale=LANGUAGES[lang].locale)
-
-
-def _on_top(compensation: CompensationPlan, incident: Incident) -> Any:
-    """What a refund gives past the money lost (the paradox gate's 120%), or None."""
-    loss = incident.loss
-    if compensation.type != "refund" or not compensation.delight or loss is None \
-            or not loss.is_money or compensation.amount is None \
-            or compensation.unit != loss.unit or compensation.amount <= loss.amount:
-        return None
-    return compensation.amount - loss.amount
 
 
 def _as_greeted(name: str, book: dict[str, Any]) -> str:

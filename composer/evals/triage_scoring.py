@@ -95,13 +95,14 @@ def table(items: Sequence[Item], rows: Sequence[Mapping[str, Any]], by: str) -> 
 
 
 def regex_triage(items: Sequence[Item]) -> list[Prediction]:
-    """Today's rule triage on the text alone, as Predictions, for comparison."""
+    """Today's rule triage on the text alone (the phrase rules and the facts read from it, no
+    model), as Predictions, for comparison."""
     from composer.understand.incident import Incident
-    from composer.understand.triage import triage
+    from composer.understand.reading import understand
 
     out = []
     for it in items:
-        t = triage(Incident(it.text))
+        t = understand(Incident(it.text)).triage
         out.append(Prediction(t.category, 1.0, t.severity, 1.0, t.should_apologize, {}, {},
                               stage=t.stage, stage_p=1.0))
     return out

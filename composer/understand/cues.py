@@ -51,6 +51,10 @@ class UnderstandPack:
     # A payment of ours in the wrong amount, unless a wrong account or person is named.
     wrong_amount: LazyTable = ()
     wrong_destination: LazyTable = ()
+    # Counts of people or records hit ("3,812 customers"), and words that say a count was not
+    # hit ("our 2,000 other customers were not affected"): a breach of 1,000 is at scale.
+    affected_nouns: LazyTable = ()
+    not_affected: LazyTable = ()
     # Talk about the customer instead of to them: a support lead's note pasted into an email.
     reported_speech: LazyTable = ()
 

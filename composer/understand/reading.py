@@ -119,8 +119,8 @@ def understand(incident: Incident, *, language: str | None = None,
                      recurrence=max(repeats, default=0),
                      worldwide=next((f.text for f in facts if f.kind == "scope"
                                      and f.value == "global"), None),
-                     counted=max(((f.value, f.text) for f in facts if f.kind == "count"
-                                  and isinstance(f.value, int)), default=(0, "")))
+                     counted=[(f.value, f.text, cleaned.text[f.end:f.end + 60]) for f in facts
+                              if f.kind == "count" and isinstance(f.value, int)])
     if cleaned.loss is None and (lost := money_lost(decided, facts)) is not None:
         cleaned = replace(cleaned, loss=lost)
     model, notes = ask_for_reading(cleaned.text, ask_model) if ask_model else (None, [])

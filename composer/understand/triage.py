@@ -77,7 +77,8 @@ _OFFERED = ("(", r")[^.;:!?。；！？]{0,30}$")
 _FLAT_TABLES = (
     "app_broken", "wide_impact", "long_impact", "sensitive_data", "repeated", "still_open",
     "already_fixed", "told_as_over", "price_mentioned", "prices_correct", "faulty_goods",
-    "no_overcharge", "suspected_attack", "wrong_amount", "wrong_destination",
+    "no_overcharge", "suspected_attack", "wrong_amount", "wrong_destination", "affected_nouns",
+    "not_affected",
 )
 Table = tuple[re.Pattern[str], ...]
 
@@ -295,6 +296,20 @@ def _card_votes(hits: Sequence) -> dict[str, float]:
     return votes
 
 
+def _hit_at_scale(counted: Sequence[tuple[int, str, str]], cues: Mapping[str, Table]
+                  ) -> str | None:
+    """The words of a count of people or records hit that reaches BREACH_AT_SCALE ("3,812
+    customers"), or None: not "1,200 login attempts", nor "2,000 other customers were not
+    affected"."""
+    for value, words, after in sorted(counted, reverse=True):
+        if value < BREACH_AT_SCALE:
+            return None
+        if _matches(cues["affected_nouns"], words) and not _matches(cues["not_affected"],
+                                                                     words + after):
+            return words
+    return None
+
+
 def is_systemic(incident: Incident) -> bool:
     return incident.prior_failures > 0 or _matches(tables()["repeated"], incident.text) is not None
 
@@ -303,8 +318,9 @@ def _bump(severity: str, levels: int = 1) -> str:
     return SEVERITIES[min(SEVERITIES.index(severity) + levels, len(SEVERITIES) - 1)]
 
 
-# From how many records or people a breach is "at scale" (critical): the corpus labels 33 of the
-# 40 breaches that count 1,000 or more, or say everyone, critical, and 40 of the 47 others high.
+# From how many people or records hit a breach is "at scale" (critical): the corpus labels 29 of
+# the 35 breaches that count 1,000 or more of them, or say everyone, critical, and 36 of the 47
+# others high.
 BREACH_AT_SCALE = 1000
 
 # Where impact on every customer makes an incident high (a bug, an outage, a delivery, lost data).
@@ -407,14 +423,15 @@ def output_language(incident: Incident, override: str | None = None) -> tuple[st
 def triage(incident: Incident, hits: Sequence = (), language: str | None = None,
            learned: Prediction | None = None, money_read: bool = False,
            wide: str | None = None, recurrence: int = 0,
-           counted: tuple[int, str] = (0, ""), worldwide: str | None = None) -> Triage:
+           counted: Sequence[tuple[int, str, str]] = (), worldwide: str | None = None,
+           ) -> Triage:
     """Decide category, severity, stage, language and whether a standalone apology is due.
     `learned` is the model's reading of the text, used where no rule decides; `money_read` says
     the text states an amount of money, `wide` the words that say every customer or region was
     hit ("all customers", "全部用户"), `worldwide` those that say every region was ("across all
     regions", "全球"), `recurrence` the times it has happened ("the second time" is 2),
-    `counted` the largest count the text states and its words (3812, "3,812 customers"): all
-    facts the reader found."""
+    `counted` each count the text states, its words and the words after it (3812, "3,812
+    customers", " had their ID scans downloaded"): all facts the reader found."""
     category, why_category, from_model = classify(incident.text, hits, learned)
     cues = tables()
     changed = _matches(cues["price_mentioned"], incident.text) if category == "typo" else None
@@ -437,7 +454,7 @@ def triage(incident: Incident, hits: Sequence = (), language: str | None = None,
         severity = "high"
     # A guardrail a person states: a breach at scale is critical ("3,812 customers", "all
     # users"); one account taken over is high.
-    scale = wide or (counted[1] if counted[0] >= BREACH_AT_SCALE else None)
+    scale = wide or _hit_at_scale(counted, cues)
     if category == "security_breach" and scale and not incident.severity and severity != "critical":
         why_severity = [*why_severity, f"raised to critical: {scale!r} makes it a breach at scale"]
         severity = "critical"
