@@ -231,9 +231,7 @@ def build_plan(
         facts.setdefault("credit", amount)
         if compensation.on_top is not None and "amount" not in facts:
             # the loss returned, and the rest given on top as the gesture
-            facts["amount"] = quantity_text(
-                Quantity(compensation.amount - compensation.on_top, compensation.unit),
-                triage.language)
+            facts["amount"] = facts["loss"]
             facts["gesture"] = book["extra_on_top"].format(extra=quantity_text(
                 Quantity(compensation.on_top, compensation.unit), triage.language))
         facts.setdefault("amount", amount)

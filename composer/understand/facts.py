@@ -258,15 +258,15 @@ def read_facts(text: str, language: str, *, today: date | None = None) -> list[F
     return [fact for f in found if (fact := _fact(text, f)) is not None]
 
 
+SHORT_ID = 6  # characters: an "id" this short beside a currency is more likely an amount
+
+
 def _ids_not_money(found: list[_Found]) -> list[_Found]:
     """A short id inside a longer amount is the amount: "invoice, 240 EUR each" is 240 euros.
     A long one stays an id ("订单号202403150012元宝套餐" is no amount of money)."""
     money = [f for f in found if f.kind == "money"]
     return [f for f in found if not f.kind.endswith("_id") or f.end - f.start > SHORT_ID or not any(
         _inside(f, m) and m.end - m.start > f.end - f.start for m in money)]
-
-
-SHORT_ID = 6  # characters: an "id" this short beside a currency is more likely an amount
 
 
 def _staff(view: str, name: _Found, tables: _Tables) -> bool:

@@ -452,17 +452,14 @@ def triage(incident: Incident, hits: Sequence = (), language: str | None = None,
         # A guardrail a person states: an outage that hit everyone is at least high.
         why_severity = [*why_severity, f"raised to high: {wide!r} says everyone was hit"]
         severity = "high"
-    # A guardrail a person states: a breach at scale is critical ("3,812 customers", "all
-    # users"); one account taken over is high.
-    scale = wide or _hit_at_scale(counted, cues)
-    if category == "security_breach" and scale and not incident.severity and severity != "critical":
-        why_severity = [*why_severity, f"raised to critical: {scale!r} makes it a breach at scale"]
-        severity = "critical"
-    # And an outage everywhere is critical ("across all regions", "全球"); every customer of one
-    # service is high, above. The corpus labels 21 of 23 global outages critical.
-    if category == "outage" and worldwide and not incident.severity and severity != "critical":
-        why_severity = [*why_severity,
-                        f"raised to critical: {worldwide!r} makes it a global outage"]
+    # A guardrail a person states: at scale, a breach or an outage is critical. A breach by
+    # "3,812 customers" or "all users" (one account taken over is high); an outage "across all
+    # regions" or "全球" (every customer of one service is high, above; the corpus labels 21 of
+    # 23 global outages critical).
+    scale = {"security_breach": (wide or _hit_at_scale(counted, cues), "a breach at scale"),
+             "outage": (worldwide, "a global outage")}.get(category)
+    if scale and scale[0] and not incident.severity and severity != "critical":
+        why_severity = [*why_severity, f"raised to critical: {scale[0]!r} makes it {scale[1]}"]
         severity = "critical"
     # A guardrail a person states: a slip that has already happened to this customer is no
     # harmless one-off ("the second time you misspelt my name"). A duplicate's "second time" is
