@@ -24,6 +24,7 @@ from pathlib import Path
 
 from composer.cli.check_bench import bench_check
 from composer.evals.retrieval import load_retrieval_cases
+from composer.knowledge.embeddings import engine_name
 from composer.knowledge.retrieval import Retriever
 from composer.knowledge.store import StoreConfig, build_index
 
@@ -125,6 +126,7 @@ def main() -> None:
     results = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}",
+        "e5_engine": engine_name(),
         "index_build_s": {"median": statistics.median(build), "max": max(build)},
         "cold_kb_search_s": {"median": statistics.median(cold), "max": max(cold)},
         "cold_compose_s": {"median": statistics.median(cold_compose), "max": max(cold_compose)},
@@ -160,7 +162,7 @@ def main() -> None:
         ("check the same email with phrases only (`check(..., embeddings=False)`)",
          f"median {check['phrases_median_ms']:.1f} ms", ""),
     ]
-    print(f"Machine: {results['machine']}\n")
+    print(f"Machine: {results['machine']}; e5 engine: {results['e5_engine']}\n")
     print("| measure | result | target |")
     print("|---|---|---|")
     for row in rows:

@@ -93,7 +93,8 @@ def kb_stats(
         out.print_json(json.dumps(stats))
         return
     out.print(f"store: {stats['location']}")
-    out.print(f"embedder: {stats['embedder']}  (index built: {stats['built']})")
+    engine = f", engine {stats['engine']}" if stats["engine"] else ""
+    out.print(f"embedder: {stats['embedder']}{engine}  (index built: {stats['built']})")
     out.print(f"cards: {stats['cards']}")
     for key in ("by_kind", "by_source_language", "by_source"):
         out.print(f"  {key.removeprefix('by_').replace('_', ' ')}: " + ", ".join(

