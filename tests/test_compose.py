@@ -417,6 +417,14 @@ def test_the_offline_composer_passes_its_own_checker_on_every_eval_case(shipped_
     assert failures == []
 
 
+def test_a_proactive_note_on_a_finished_incident_says_it_is_fixed_and_promises_no_update(write):
+    draft = write("Our checkout was down for two hours on Saturday; it was restored at 23:55.",
+                  channel="proactive")
+    assert draft.reading.triage.stage == "resolved"
+    assert "We have fixed it" in draft.body
+    assert "[[when we will update you]]" not in draft.body
+
+
 def test_facts_the_incident_gives_are_used_not_left_as_fill_ins(write):
     draft = write(
         "Unauthorized logins to 312 accounts over the weekend. We blocked the sessions. "

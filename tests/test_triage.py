@@ -98,7 +98,11 @@ def test_stage_follows_fix_status_channel_and_wording():
     assert triage(Incident("the site is down", fix_status="fixed")).stage == "resolved"
     assert triage(Incident("the site was down for two hours")).stage == "resolved"
     assert triage(Incident("the site is still down")).stage == "investigating"
-    assert triage(Incident("the site was down", channel="newsletter")).stage == "proactive"
+    assert triage(Incident("the site is down", channel="newsletter")).stage == "proactive"
+    # we write first about something already over: the email says it is fixed
+    assert triage(Incident("the site was down for two hours", channel="proactive")).stage == \
+        "resolved"
+    assert triage(Incident("the site is still down", channel="proactive")).stage == "proactive"
     # Unknown: promise an update rather than claim a fix.
     assert triage(Incident("wrong bank account")).stage == "investigating"
 
