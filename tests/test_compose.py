@@ -425,6 +425,14 @@ def test_a_proactive_note_on_a_finished_incident_says_it_is_fixed_and_promises_n
     assert "[[when we will update you]]" not in draft.body
 
 
+def test_the_stated_facts_read_as_a_record_grouped_by_what_they_tell(write):
+    draft = write("Customer Dana Whitfield wrote: the Notebook Pro update bricked her laptop "
+                  "two weeks ago. Call at 10:42 on December 6.")
+    assert "product: Notebook Pro; how long: 2 weeks; when: December 6, 10:42." in draft.body
+    zh = write("客户说：3月3日下单的净水器，订单 77801，晚到了五天")
+    assert "时长：5天；时间：3月3日" in zh.body
+
+
 def test_facts_the_incident_gives_are_used_not_left_as_fill_ins(write):
     draft = write(
         "Unauthorized logins to 312 accounts over the weekend. We blocked the sessions. "

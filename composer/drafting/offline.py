@@ -15,11 +15,10 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from babel.lists import format_list
-
 from composer.drafting.plan import (
     MAX_NOTE_CHARS,
     Plan,
+    Stated,
     phrasebook,
     pronouns_to_customer,
     reported_clause,
@@ -163,6 +162,27 @@ def _incident_words(plan: Plan, tone: str) -> str | None:
     return _customer_named(turned, plan)
 
 
+# What each kind of stated fact tells: its label in the phrasebook's `fact_labels` ("when: March
+# 3, 10:42; how long: 2 weeks"), so the line reads as a record, not a run of fragments. Ids and
+# ETAs carry their own words ("order 55812", "by Friday").
+FACT_GROUPS = {"date": "when", "time": "when", "duration": "how_long", "count": "how_many",
+               "product": "product", "money": "amount"}
+
+
+def _labelled(items: list[Stated], book: dict[str, Any]) -> str:
+    """The facts grouped by what they tell, each group after its label, in first-seen order."""
+    labels, forms = book.get("fact_labels") or {}, book.get("fact_line_forms") or {}
+    groups: dict[str, list[str]] = {}
+    for item in items:
+        group = FACT_GROUPS.get(item.kind, "")
+        key = group if group in labels else f"-{item.told}"
+        groups.setdefault(key, []).append(item.told)
+    parts = [forms.get("labelled", "{label}: {values}").format(
+                 label=labels[key], values=forms.get("values_sep", ", ").join(values))
+             if key in labels else values[0] for key, values in groups.items()]
+    return forms.get("groups_sep", "; ").join(parts)
+
+
 def _customer_named(text: str, plan: Plan) -> str | None:
     """`text` with the customer's name turned to them (the phrasebook's `customer_named`: "把孙小姐
     的体检报告" -> "把您的体检报告"); None when the name is still there ("le cobramos ... a
@@ -304,10 +324,10 @@ class _Writer:
     def stated(self, *already: str | None) -> str:
         """What the incident states that the sentences above do not carry yet."""
         said = " ".join(a for a in already if a)
-        items = [s.told for s in self.plan.stated if s.typed not in said and s.told not in said]
+        items = [s for s in self.plan.stated if s.typed not in said and s.told not in said]
         if not items:
             return ""
-        self.values["facts"] = format_list(items, locale=LANGUAGES[self.plan.language].locale)
+        self.values["facts"] = _labelled(items, self.book)
         return self.say(self.book["facts_line"], "facts_line")
 
     def impact(self) -> None:

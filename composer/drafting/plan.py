@@ -376,6 +376,7 @@ class Stated:
 
     told: str
     typed: str
+    kind: str = ""
 
 
 def stated_facts(reading: Reading, book: dict[str, Any], known: list[str]) -> list[Stated]:
@@ -397,7 +398,7 @@ def stated_facts(reading: Reading, book: dict[str, Any], known: list[str]) -> li
             form = forms[kind]
             if kind == "time" and _BARE_HOUR.match(value):
                 form = forms["hour"]  # "7" was typed after "alle": told "alle 7"
-            item = Stated(form.format(value=value), fact.text)
+            item = Stated(form.format(value=value), fact.text, kind)
             if all(item.told != o.told for o in out):
                 out.append(item)
     return out
