@@ -389,20 +389,15 @@ def stage_phrase(text: str) -> str | None:
 
 
 def stage_of(incident: Incident) -> tuple[str, str]:
-    if incident.channel in ("proactive", "newsletter"):
-        # we write first; if the incident is already over, the email says it is fixed instead
-        # of promising an update on something finished
-        if incident.fix_status == "fixed" or (
-                incident.fix_status is None and stage_phrase(incident.text) in (
-                    "over", "told_as_over")):
-            return "resolved", (f"stage resolved: the channel is {incident.channel}, and the "
-                                "incident says it is over")
+    said = stage_phrase(incident.text) if incident.fix_status is None else None
+    over = incident.fix_status == "fixed" or said in ("over", "told_as_over")
+    if incident.channel in ("proactive", "newsletter") and not over:
+        # we write first about something not yet over; one already over is told as fixed
         return "proactive", f"stage proactive: the channel is {incident.channel}"
     if incident.fix_status == "fixed":
         return "resolved", "stage resolved: fix status is fixed"
     if incident.fix_status == "investigating":
         return "investigating", "stage investigating: fix status is investigating"
-    said = stage_phrase(incident.text)
     if said == "open":
         return "investigating", "stage investigating: the incident says it is still open"
     if said == "over":

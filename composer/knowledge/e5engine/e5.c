@@ -166,7 +166,7 @@ static void matmul_q4q8(const block_q4_0 *W, const float *bias,
                 const float *dT = ad + (size_t)t * nb;
                 const int32_t *sT = as + (size_t)t * nb;
 #if defined(__AVX512VNNI__) && defined(__AVX512VL__) && defined(__AVX512DQ__)
-                /* two 32-wide blocks per 512-bit dot product (nb is even: nin is 384 or 1536) */
+                /* two 32-wide blocks per 512-bit dot product; an odd last block after */
                 __m512 facc[RO];
                 for (int r = 0; r < ro; r++) facc[r] = _mm512_setzero_ps();
                 int b2 = nb & ~1;
