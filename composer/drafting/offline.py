@@ -219,8 +219,9 @@ def _scope_notes(plan: Plan, quoted: str | None, tone: str) -> list[str]:
         if not pattern.search(sentence) or len(sentence) >= MAX_NOTE_CHARS:
             continue
         note = to_the_customer(sentence, plan.language, tone, plan.prompts)
-        if note is None or quoted and note in quoted or _has_instructions(note):
-            continue
+        if (note is None or quoted and note in quoted or _has_instructions(note)
+                or about_the_customer(note, plan.language) is not None):
+            continue  # "用户说 ...": still the lead's report about the customer
         notes.append(note)
     return notes
 
@@ -289,14 +290,16 @@ class _Writer:
         if text:
             self.paragraphs.append(Paragraph(step=step, text=text))
 
-    def given(self, name: str, value: str | None, template_key: str) -> str:
-        """A sentence that carries a fact the incident gave; empty if the checker objects to it
-        or the guard finds instructions in it (a quoted note may hold a bad draft)."""
+    def given(self, name: str, value: str | None, template_key: str,
+              template: str | None = None) -> str:
+        """A sentence that carries a fact the incident gave (in the phrasebook's `template_key`
+        sentence, or `template`); empty if the checker objects to it or the guard finds
+        instructions in it (a quoted note may hold a bad draft)."""
         if not value or _has_instructions(value):
             return ""
         before = self.values.get(name)
         self.values[name] = value
-        sentence = self.say(self.book[template_key], template_key)
+        sentence = self.say(template or self.book[template_key], template_key)
         if self.screen is None or not self.screen(sentence, self.plan.language):
             return sentence
         if before is None:
@@ -349,7 +352,7 @@ class _Writer:
         cause = plan.stated_cause
         if cause and quoted and cause in quoted:
             cause = None  # the quoted statement already says it
-        explanation = [given("cause", cause, "explanation")
+        explanation = [given("cause", cause, "explanation", plan.stated_cause_form)
                        or say(book["explanation"], "explanation")]
         notes = _scope_notes(plan, quoted, self.tone)
         sep = LANGUAGES[plan.language].clause_join

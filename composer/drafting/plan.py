@@ -138,6 +138,9 @@ class Plan:
     # The cause as the text states it, turned to the customer (`told_cause`); a writer uses it
     # for the explanation unless the checker objects, else the cause stays a fill-in.
     stated_cause: str | None = None
+    # The sentence it is told in, where the word that introduced it governs its case (the
+    # phrasebook's `cause_forms`: "из-за {cause}"); None: the `explanation` template's colon.
+    stated_cause_form: str | None = None
 
     @property
     def tone(self) -> str:
@@ -247,35 +250,44 @@ def build_plan(
     plan = Plan(reading, compensation, steps, facts, fill_ins,
                 list(dict.fromkeys([*cards, *step_cards])), prompts, extras,
                 stated_facts(reading, book, [*facts.values(), *extras.values()]))
-    if "cause" not in facts:
-        plan.stated_cause = told_cause(reading, plan.tone, prompts)
+    if "cause" not in facts and (told := told_cause(reading, plan.tone, prompts)):
+        plan.stated_cause, plan.stated_cause_form = told
     return plan
 
 
-def told_cause(reading: Reading, tone: str, prompts: Path | None = None) -> str | None:
+def told_cause(reading: Reading, tone: str,
+               prompts: Path | None = None) -> tuple[str, str | None] | None:
     """The cause the text states ("because our courier mixed up two labels"), turned to the
-    customer, for "Here is what happened: ...". Only in the language it was typed in, short
-    (a longer one is the lead's note), and where the phrasebook says a stated cause reads well
-    after its explanation's colon (`tells_stated_cause`: German and Russian causes follow
-    "wegen", "из-за" in the genitive, which a colon does not take)."""
+    customer, with the sentence it is told in: `explanation`'s "Here is what happened: ...", or,
+    where the word that introduced it governs its case or its word order, the phrasebook's
+    `cause_forms` sentence for that word (German "weil" puts the verb last and "wegen" takes
+    the genitive; Russian "из-за" the genitive), so it is told with it ("Это произошло из-за
+    ..."). Only in the language it was typed in, and short (a longer one is the lead's note)."""
     lang = reading.language
     book = phrasebook(lang)
     if (not book.get("tells_stated_cause") or reading.instructions
             or reading.written_in not in (None, lang)):
         return None
+    forms = {" ".join(k.casefold().split()): v for k, v in (book.get("cause_forms") or {}).items()}
     before, after = _triggers(lang, "cause_triggers"), _triggers(lang, "cause_after_triggers")
     for fact in reading.facts_of("cause"):
         # What follows the last "because", "due to" ... just before or inside the span, or what
         # comes right before "caused", "导致"; a cause guessed from its shape alone ("a glitch
         # in ...") is not stated as one, so it is not told.
         region = reading.text[max(0, fact.start - 30):fact.end]
-        stated = [m.end() for m in before.finditer(region)]
+        stated = list(before.finditer(region))
+        kept = 0  # characters of the note a form repeats with the cause (its word)
         if stated:
-            text = region[stated[-1]:]
+            text = region[stated[-1].end():]
+            word = " ".join(stated[-1].group(0).split())
+            form = forms.get(word.casefold())
+            kept = len(word) + 1 if form else 0
         elif after.match(reading.text, fact.end):
-            text = fact.text
+            text, form = fact.text, None
         else:
             continue
+        if forms and form is None:
+            continue  # a language whose causes need their word: only a word with a form
         text = " ".join(plain_view(text).split()).strip(" :：").rstrip(".;:,。；：，")
         for lead in book.get("cause_leads") or ():  # "原因是": the template says it
             text = text.removeprefix(lead)
@@ -283,18 +295,31 @@ def told_cause(reading: Reading, tone: str, prompts: Path | None = None) -> str 
         last = text.rsplit(" ", 1)
         if len(last) == 2 and last[1].lower() in (book.get("cause_loose_ends") or ()):
             text = last[0]  # "... broke pinned packages which": a clause the cut left open
-        if not 8 <= len(text) < MAX_NOTE_CHARS or instructions_in(text):
+        if (not 8 <= len(text) < MAX_NOTE_CHARS - kept or instructions_in(text)
+                or _refused(text, lang)):
             continue
         turned = to_the_customer(text, lang, tone, prompts)
         if turned and about_the_customer(turned, lang) is None:
-            return turned
+            return turned, form
     return None
+
+
+_QUOTES = re.compile(r"[\"«»“”„‟「」『』]")
+
+
+def _refused(cause: str, language: str) -> bool:
+    """A cause that cannot be told out of its note: it holds a word of the phrasebook's
+    `cause_refuses`, a pronoun whose person is left behind in the note ("weil sie oft ...", "из-за
+    которого ...") or the customer's own "I" ("weil ich ..."), or a quote (someone's words:
+    «no había nadie en el domicilio»)."""
+    refuses = _triggers(language, "cause_refuses")
+    return bool(_QUOTES.search(cause) or refuses.search(cause))
 
 
 @lru_cache(maxsize=16)
 def _triggers(language: str, table: str) -> re.Pattern[str]:
     """A phrasebook's list of cause words, longest first, as whole words where words are spaced
-    (leading spaces allowed, for matching right after a span)."""
+    (leading spaces allowed, for matching right after a span); an empty list matches nothing."""
     words = sorted(phrasebook(language).get(table) or (), key=len, reverse=True)
     alternation = "|".join(re.escape(w) for w in words) or "(?!)"
     if spaced(language):
