@@ -436,3 +436,25 @@ def test_a_payout_made_twice_is_a_wrong_amount_not_a_wrong_account():
     # "twice" in another clause is not the payment's
     assert not triage(Incident("The payout to the seller was paid late, and he wrote twice."
                                )).wrong_amount
+
+
+@pytest.mark.parametrize(("text", "charged"), [
+    ("The digest went out twice; you have not been charged twice.", "charged twice"),
+    ("The reminder went out twice, and nobody has been billed twice.", "billed twice"),
+    ("Die Erinnerung ging zweimal raus, es wurde nichts doppelt berechnet.",
+     "doppelt berechnet"),
+    ("Die Rechnungs-Erinnerung ging heute an alle Kunden doppelt raus, gleicher Inhalt, "
+     "niemand wurde doppelt belastet", "doppelt belastet"),
+    ("Il documento è lo stesso e non è stato addebitato nulla in più.", "addebitato"),
+    ("El correo salió dos veces, pero no se ha cobrado nada dos veces.", "cobrado"),
+    ("Письмо ушло дважды, никому не списали дважды.", "списали дважды"),
+    ("兑换码在App里不认，没人多付钱。", "多付"),
+])
+def test_a_text_that_takes_the_charge_back_is_no_billing_error(text, charged):
+    """"nobody has been billed twice" names a charge only to say there was none: the billing
+    phrase does not decide (the pack's `no_overcharge`), so the model reads the rest."""
+    from composer.understand.triage import phrase_rule
+
+    rule = phrase_rule(text)
+    assert rule is None or rule.category != "billing_error", rule
+    assert charged in text
