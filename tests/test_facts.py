@@ -191,6 +191,11 @@ def test_times_counts_and_products():
     # a number glued to a word by a hyphen names something ("Самал-2"), it counts nothing
     assert not [f for f in read_facts("в микрорайоне Самал-2 повреждён кабель", "ru")
                 if f.kind == "count"]
+    # "one of them" picks a person out, it counts nothing ("how many: One of them"); "three of
+    # them" still counts
+    assert not [f for f in read_facts("One of them, Mr Rashid Karimi, had already complained.",
+                                      "en") if f.kind == "count"]
+    assert _one("Three of them complained.", "en", "count").value == 3
 
 
 @pytest.mark.parametrize("text, lang, product", [
