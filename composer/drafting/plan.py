@@ -304,16 +304,19 @@ def told_cause(reading: Reading, tone: str,
     return None
 
 
-_QUOTES = re.compile(r"[\"«»“”„‟「」『』]")
+# A quoted stretch: someone's words when it holds a clause (4+ words, or 8+ characters where
+# words are not spaced); a quoted term ("network disruption") is only a name.
+_QUOTED = re.compile(r"[\"«“„「『]([^\"«»“”„「」『』]*)[\"»”“」』]")
 
 
 def _refused(cause: str, language: str) -> bool:
     """A cause that cannot be told out of its note: it holds a word of the phrasebook's
-    `cause_refuses`, a pronoun whose person is left behind in the note ("weil sie oft ...", "из-за
-    которого ...") or the customer's own "I" ("weil ich ..."), or a quote (someone's words:
-    «no había nadie en el domicilio»)."""
-    refuses = _triggers(language, "cause_refuses")
-    return bool(_QUOTES.search(cause) or refuses.search(cause))
+    `cause_refuses`, a pronoun whose person is left behind in the note ("weil sie oft ...",
+    "because their ...") or the customer's own "I" ("weil ich ..."), or someone's quoted
+    words («no había nadie en el domicilio»)."""
+    quoted = any(len(q.split()) >= 4 or (not spaced(language) and len(q) >= 8)
+                 for q in _QUOTED.findall(cause))
+    return quoted or _triggers(language, "cause_refuses").search(cause) is not None
 
 
 @lru_cache(maxsize=16)
