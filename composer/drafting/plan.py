@@ -139,7 +139,7 @@ class Plan:
     # for the explanation unless the checker objects, else the cause stays a fill-in.
     stated_cause: str | None = None
     # The sentence it is told in, where the word that introduced it governs its case (the
-    # phrasebook's `cause_forms`: "из-за {cause}"); None: the `explanation` template's colon.
+    # phrasebook's `cause_forms`: "weil {cause}"); None: the `explanation` template's colon.
     stated_cause_form: str | None = None
 
     @property
@@ -259,10 +259,10 @@ def told_cause(reading: Reading, tone: str,
                prompts: Path | None = None) -> tuple[str, str | None] | None:
     """The cause the text states ("because our courier mixed up two labels"), turned to the
     customer, with the sentence it is told in: `explanation`'s "Here is what happened: ...", or,
-    where the word that introduced it governs its case or its word order, the phrasebook's
-    `cause_forms` sentence for that word (German "weil" puts the verb last and "wegen" takes
-    the genitive; Russian "из-за" the genitive), so it is told with it ("Это произошло из-за
-    ..."). Only in the language it was typed in, and short (a longer one is the lead's note)."""
+    where the word that introduced it governs its word order or case, the phrasebook's
+    `cause_forms` sentence for that word (German "weil" puts the verb last), so it is told with
+    it ("Das ist passiert, weil ..."); a language with forms tells no cause whose word has none.
+    Only in the language it was typed in, and short (a longer one is the lead's note)."""
     lang = reading.language
     book = phrasebook(lang)
     if (not book.get("tells_stated_cause") or reading.instructions
